@@ -1,0 +1,111 @@
+import type { EventSource, QualityEvent } from '../events/quality-event.ts';
+import { parseJsonPreservingLargeIntegers } from './json-body.ts';
+import { type ChangeContext, normalizeChange } from './normalize-change.ts';
+import { WebhookParseError } from './webhook-parse-error.ts';
+
+/** The object Meta names for WhatsApp Business Account webhooks; some samples omit it (quirk 3). */
+export const WHATSAPP_OBJECT = 'whatsapp_business_account';
+
+/** A change that carried nothing to apply: not a quality field, or a quality field we could not read. */
+export interface SkippedChange {
+  /** Where it sat in the body, e.g. `entry[0].changes[3]`. */
+  readonly path: string;
+  readonly field: string;
+  readonly reason: 'not-quality' | 'unknown-field' | 'invalid';
+  readonly detail?: string;
+}
+
+export interface ParsedDelivery {
+  readonly events: readonly QualityEvent[];
+  readonly skipped: readonly SkippedChange[];
+  /** Count of `entry[]` × `changes[]` items in the body. */
+  readonly changeCount: number;
+}
+
+export interface ParseOptions {
+  /** Epoch ms at which the delivery was received. */
+  readonly receivedAt: number;
+  readonly source?: EventSource;
+}
+
+/**
+ * Parses a Meta webhook body (raw text or already-parsed JSON) into normalized quality events.
+ * Throws `WebhookParseError` when the body is not a webhook at all; a single unreadable change is reported in
+ * `skipped` instead, so that one odd change never costs the rest of the delivery.
+ */
+export function parseWebhook(body: string | unknown, options: ParseOptions): ParsedDelivery {
+  const root = typeof body === 'string' ? parseJsonText(body) : body;
+  if (!isRecord(root)) throw new WebhookParseError('NOT_A_WEBHOOK', 'body is not a JSON object');
+  if (root.object !== undefined && root.object !== WHATSAPP_OBJECT) {
+    throw new WebhookParseError(
+      'UNSUPPORTED_OBJECT',
+      `object is ${JSON.stringify(String(root.object)).slice(0, 64)}, expected "${WHATSAPP_OBJECT}"`,
+    );
+  }
+  if (!Array.isArray(root.entry)) throw new WebhookParseError('NOT_A_WEBHOOK', 'body has no entry array');
+
+  const events: QualityEvent[] = [];
+  const skipped: SkippedChange[] = [];
+  let changeCount = 0;
+  root.entry.forEach((entry: unknown, entryIndex: number) => {
+    const changes = readEntry(entry, `entry[${entryIndex}]`);
+    const ctx = contextOf(entry as Record<string, unknown>, options);
+    changes.forEach((change, changeIndex) => {
+      const path = `entry[${entryIndex}].changes[${changeIndex}]`;
+      changeCount += 1;
+      if (!isRecord(change) || typeof change.field !== 'string' || change.field === '') {
+        skipped.push({ path, field: '', reason: 'invalid', detail: `${path} has no field name` });
+        return;
+      }
+      const { field, value } = change;
+      const outcome = normalizeChange(field, value, ctx);
+      if (outcome.outcome === 'events') events.push(...outcome.events);
+      else if (outcome.outcome === 'ignored')
+        skipped.push({ path, field: outcome.field, reason: outcome.reason });
+      else skipped.push({ path, field: outcome.field, reason: 'invalid', detail: outcome.reason });
+    });
+  });
+  return { events, skipped, changeCount };
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return parseJsonPreservingLargeIntegers(text);
+  } catch (error) {
+    const detail = error instanceof SyntaxError ? error.message.slice(0, 120) : 'unreadable';
+    throw new WebhookParseError('INVALID_JSON', `body is not valid JSON (${detail})`);
+  }
+}
+
+function readEntry(entry: unknown, path: string): unknown[] {
+  if (!isRecord(entry)) throw new WebhookParseError('INVALID_ENTRY', `${path} is not an object`);
+  const id = entry.id;
+  if (!(typeof id === 'string' && id.trim() !== '') && typeof id !== 'number') {
+    throw new WebhookParseError('INVALID_ENTRY', `${path}.id is missing: the WABA cannot be identified`);
+  }
+  if (entry.time !== undefined && entry.time !== null && typeof entry.time !== 'number') {
+    throw new WebhookParseError('INVALID_ENTRY', `${path}.time is not a number`);
+  }
+  if (entry.changes === undefined) return [];
+  if (!Array.isArray(entry.changes))
+    throw new WebhookParseError('INVALID_ENTRY', `${path}.changes is not an array`);
+  return entry.changes;
+}
+
+function contextOf(entry: Record<string, unknown>, options: ParseOptions): ChangeContext {
+  const wabaId = String(entry.id).trim();
+  // Dashboard samples send time 0: a placeholder, not 1970.
+  const time = typeof entry.time === 'number' && entry.time > 0 ? Math.trunc(entry.time) : null;
+  return {
+    source: options.source ?? 'webhook',
+    wabaId,
+    entryTime: time,
+    receivedAt: options.receivedAt,
+    // App Dashboard "Test" deliveries use entry.id "0" (quirk 14).
+    isTest: wabaId === '0',
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
