@@ -1,0 +1,66 @@
+import type { EntityKind } from '../events/quality-event.ts';
+
+export type AlertSeverity = 'CRITICAL' | 'WARNING' | 'INFO';
+
+export const ALERT_KINDS = [
+  'phone-flagged',
+  'phone-unflagged',
+  'phone-restricted',
+  'phone-banned',
+  'phone-disconnected',
+  'phone-rate-limited',
+  'phone-status-recovered',
+  'phone-quality-red',
+  'phone-quality-yellow',
+  'phone-quality-recovered',
+  'phone-limit-decreased',
+  'phone-limit-increased',
+  'phone-throughput-upgraded',
+  'phone-name-rejected',
+  'phone-cannot-send',
+  'phone-sending-limited',
+  'phone-sending-recovered',
+  'template-paused',
+  'template-disabled',
+  'template-flagged',
+  'template-rejected',
+  'template-locked',
+  'template-unpaused',
+  'template-reinstated',
+  'template-quality-red',
+  'template-quality-yellow',
+  'template-quality-recovered',
+  'template-one-red-from-disable',
+  'template-category-changed',
+  'template-category-change-scheduled',
+  'portfolio-limit-decreased',
+  'portfolio-limit-increased',
+  'account-disabled',
+  'account-disable-scheduled',
+  'account-reinstated',
+  'account-restricted',
+  'account-violation',
+  'account-deleted',
+  'account-offboarded',
+  'account-reconnected',
+  'meta-account-alert',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** What people are told, decided purely from one transition and the entity's state after it. */
+export interface Alert {
+  /** Deterministic: the same transition always yields the same alert id, so a retry never alerts twice. */
+  readonly id: string;
+  readonly severity: AlertSeverity;
+  readonly kind: AlertKind;
+  readonly entityKind: EntityKind;
+  readonly entityId: string;
+  readonly wabaId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly nextSteps: readonly string[];
+  readonly transitionId: string;
+  readonly eventId: string;
+  /** Epoch ms of the event that caused it. */
+  readonly eventTime: number;
+}

@@ -1,0 +1,45 @@
+import type { AccountAlertEvent, AccountUpdateEvent, BusinessCapabilityEvent } from '../events/quality-event.ts';
+import type { BusinessState } from './entity-state.ts';
+import { type AttributeUpdates, type MergeResult, mergeAttributes } from './merge-attributes.ts';
+
+export type BusinessEvent = BusinessCapabilityEvent | AccountUpdateEvent | AccountAlertEvent;
+
+export function initialBusinessState(event: BusinessEvent): BusinessState {
+  return {
+    kind: 'business',
+    id: event.entity.id,
+    wabaId: event.wabaId,
+    isTest: event.isTest,
+    updatedAt: 0,
+    versions: {},
+    accountAlerts: {},
+  };
+}
+
+export function applyBusinessEvent(state: BusinessState, event: BusinessEvent): MergeResult<BusinessState> {
+  return mergeAttributes(state, businessUpdatesOf(event), event);
+}
+
+function businessUpdatesOf(event: BusinessEvent): AttributeUpdates {
+  switch (event.kind) {
+    case 'business-capability':
+      return { messagingLimit: event.messagingLimit?.tier, maxPhoneNumbers: event.maxPhoneNumbers };
+    case 'account-update':
+      return {
+        lastAccountEvent: event.event.raw,
+        banState: event.banState?.raw,
+        banDate: event.banState ? (event.banDate ?? null) : undefined,
+        restrictions: event.event.code === 'ACCOUNT_RESTRICTION' ? (event.restrictions ?? []) : undefined,
+        violationType: event.violationType,
+      };
+    case 'account-alert':
+      // Each alert type is its own attribute, so alerts of different types never overwrite each other.
+      return {
+        [`accountAlerts.${event.alertType}`]: {
+          status: event.status.raw,
+          severity: event.severity.raw,
+          ...(event.description === undefined ? {} : { description: event.description }),
+        },
+      };
+  }
+}

@@ -1,0 +1,89 @@
+import type { EventVersion } from '../events/event-identity.ts';
+import type { AccountRestriction, EntityKind } from '../events/quality-event.ts';
+
+/**
+ * Every entity is a set of last-writer-wins attributes: each attribute remembers the version (event time, then
+ * event id) of the event that last set it, and only a newer event may change it. That makes applying events
+ * commutative and idempotent: any arrival order and any duplicates end in the state of in-order application.
+ */
+export interface EntityStateBase {
+  readonly kind: EntityKind;
+  readonly id: string;
+  readonly wabaId: string;
+  /** App Dashboard test entity (WABA "0"): recorded, never alerted. */
+  readonly isTest: boolean;
+  /** Epoch ms of the newest event applied. */
+  readonly updatedAt: number;
+  /** Attribute path → version of the event that last set it. */
+  readonly versions: Readonly<Record<string, EventVersion>>;
+}
+
+/** Attribute values are JSON; null means "known to be absent" (e.g. a reason cleared by a newer status). */
+export type AttributeValue = string | number | boolean | null | readonly AccountRestriction[] | AccountAlertState;
+
+export interface PhoneNumberState extends EntityStateBase {
+  readonly kind: 'phone-number';
+  readonly displayPhoneNumber?: string;
+  readonly phoneNumberId?: string;
+  readonly qualityRating?: string;
+  readonly status?: string;
+  readonly messagingLimit?: string;
+  readonly throughput?: string;
+  readonly verifiedName?: string;
+  readonly nameStatus?: string;
+  readonly requestedVerifiedName?: string | null;
+  readonly nameRejectionReason?: string | null;
+  readonly lastQualityEvent?: string;
+  readonly flaggedAt?: string;
+  readonly unflaggedAt?: string;
+  readonly canSendMessage?: string;
+}
+
+/** One quality pause of a template (not pacing pauses): the 3rd RED disables it (meta-rules.md T2). */
+export interface TemplatePause {
+  readonly version: EventVersion;
+  /** 1 or 2 when Meta's `other_info.title` said FIRST_PAUSE or SECOND_PAUSE. */
+  readonly ordinal?: number;
+}
+
+export interface TemplateState extends EntityStateBase {
+  readonly kind: 'template';
+  readonly templateId: string;
+  readonly name?: string;
+  readonly language?: string;
+  readonly status?: string;
+  readonly qualityScore?: string;
+  readonly category?: string;
+  readonly reason?: string | null;
+  readonly disableDate?: string | null;
+  readonly rejectionReason?: string | null;
+  readonly pausedUntil?: string | null;
+  readonly upcomingCategory?: string | null;
+  readonly upcomingCategoryAt?: string | null;
+  readonly categoryAppealStatus?: string;
+  /** Quality pauses seen so far (a grow-only set, so arrival order does not matter). */
+  readonly pauses: readonly TemplatePause[];
+  /** Quality pauses so far; derived from `pauses`. */
+  readonly pauseCount: number;
+}
+
+export interface AccountAlertState {
+  readonly status: string;
+  readonly severity: string;
+  readonly description?: string;
+}
+
+export interface BusinessState extends EntityStateBase {
+  readonly kind: 'business';
+  readonly messagingLimit?: string;
+  readonly maxPhoneNumbers?: number;
+  readonly lastAccountEvent?: string;
+  readonly banState?: string;
+  readonly banDate?: string | null;
+  readonly restrictions?: readonly AccountRestriction[];
+  readonly violationType?: string;
+  /** Meta `account_alerts` by alert type. */
+  readonly accountAlerts: Readonly<Record<string, AccountAlertState>>;
+}
+
+export type EntityState = PhoneNumberState | TemplateState | BusinessState;

@@ -1,0 +1,105 @@
+import { eventVersionOf } from '../events/event-identity.ts';
+import type {
+  TemplateCategoryEvent,
+  TemplateQualityEvent,
+  TemplateSnapshotEvent,
+  TemplateStatusEvent,
+} from '../events/quality-event.ts';
+import type { TemplatePause, TemplateState } from './entity-state.ts';
+import { preferRicher } from './identity-merge.ts';
+import { type AttributeUpdates, type MergeResult, mergeAttributes, transitionOf } from './merge-attributes.ts';
+
+export type TemplateEvent = TemplateStatusEvent | TemplateQualityEvent | TemplateCategoryEvent | TemplateSnapshotEvent;
+
+/** Meta pauses a RED template for 3 h the first time, 6 h the second; the third time disables it (T2). */
+const PAUSE_HOURS: Readonly<Record<number, number>> = { 1: 3, 2: 6 };
+export const PAUSES_BEFORE_DISABLE = 2;
+
+export function initialTemplateState(event: TemplateEvent): TemplateState {
+  return {
+    kind: 'template',
+    id: event.entity.id,
+    wabaId: event.wabaId,
+    isTest: event.isTest,
+    updatedAt: 0,
+    versions: {},
+    templateId: event.templateId,
+    pauses: [],
+    pauseCount: 0,
+  };
+}
+
+export function applyTemplateEvent(state: TemplateState, event: TemplateEvent): MergeResult<TemplateState> {
+  const identified: TemplateState = {
+    ...state,
+    name: preferRicher(state.name, event.name),
+    language: preferRicher(state.language, event.language),
+  };
+  const paused = withPause(identified, event);
+  const merged = mergeAttributes(paused, templateUpdatesOf(event), event);
+  if (paused.pauseCount === state.pauseCount) return merged;
+  const countChange = transitionOf(event, 'pauseCount', state.pauseCount, paused.pauseCount);
+  return { ...merged, transitions: [...merged.transitions, countChange] };
+}
+
+function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {
+  switch (event.kind) {
+    case 'template-status': {
+      // A status owns its companions: a newer status clears the reason or disable date of an older one.
+      const ordinal = event.status.code === 'PAUSED' ? titledPauseOrdinal(event) : undefined;
+      const hours = ordinal === undefined ? undefined : PAUSE_HOURS[ordinal];
+      return {
+        status: event.status.raw,
+        reason: event.reason ?? null,
+        disableDate: event.disableDate ?? null,
+        rejectionReason: event.rejectionReason ?? null,
+        pausedUntil: hours ? new Date(event.eventTime + hours * 3_600_000).toISOString() : null,
+        category: event.category?.raw,
+      };
+    }
+    case 'template-quality':
+      return { qualityScore: event.qualityScore.raw };
+    case 'template-category':
+      return event.stage === 'impending'
+        ? {
+            category: event.category?.raw,
+            upcomingCategory: event.upcomingCategory?.raw ?? null,
+            upcomingCategoryAt: event.upcomingAt ?? null,
+            categoryAppealStatus: event.appealStatus,
+          }
+        : {
+            category: event.category?.raw,
+            upcomingCategory: null,
+            upcomingCategoryAt: null,
+            categoryAppealStatus: event.appealStatus,
+          };
+    case 'template-snapshot':
+      return { status: event.status?.raw, qualityScore: event.qualityScore?.raw, category: event.category?.raw };
+  }
+}
+
+/** 1 or 2 when Meta titled the pause FIRST_PAUSE or SECOND_PAUSE. */
+function titledPauseOrdinal(event: TemplateStatusEvent): number | undefined {
+  const title = event.pauseTitle?.code;
+  return title === 'FIRST_PAUSE' ? 1 : title === 'SECOND_PAUSE' ? 2 : undefined;
+}
+
+/**
+ * Records a quality pause in the grow-only set and recounts. A pacing pause (RATE_LIMITING_PAUSE) is not a
+ * quality pause and does not count towards disabling.
+ */
+function withPause(state: TemplateState, event: TemplateEvent): TemplateState {
+  if (event.kind !== 'template-status' || event.status.code !== 'PAUSED') return state;
+  if (event.pauseTitle?.code === 'RATE_LIMITING_PAUSE') return state;
+  const version = eventVersionOf(event);
+  if (state.pauses.some((pause) => pause.version === version)) return state;
+  const ordinal = titledPauseOrdinal(event);
+  const pauses = [...state.pauses, ordinal === undefined ? { version } : { version, ordinal }].sort(byVersion);
+  // Meta's title gives the ordinal; an untitled pause counts as one more than the pauses before it.
+  const pauseCount = Math.max(0, ...pauses.map((pause, index) => pause.ordinal ?? index + 1));
+  return { ...state, pauses, pauseCount };
+}
+
+function byVersion(a: TemplatePause, b: TemplatePause): number {
+  return a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+}
