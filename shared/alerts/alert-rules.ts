@@ -16,7 +16,8 @@ export interface AlertDraft {
 
 type Rule<S extends EntityState> = (transition: Transition, state: S) => AlertDraft | undefined;
 
-const MANAGER = 'Open WhatsApp Manager > Account tools > Phone numbers / Message templates for Meta\'s details.';
+const MANAGER =
+  "Open WhatsApp Manager > Account tools > Phone numbers / Message templates for Meta's details.";
 const upper = (value: unknown) => (typeof value === 'string' ? value.toUpperCase() : undefined);
 
 // ---------------------------------------------------------------------------------------------- phone numbers
@@ -185,7 +186,9 @@ const phoneNameStatus: Rule<PhoneNumberState> = ({ to }, state) =>
         severity: 'WARNING',
         title: `${labelOf(state)}: display name rejected`,
         description: `Meta rejected the requested display name${state.nameRejectionReason ? ` (${state.nameRejectionReason})` : ''}.`,
-        nextSteps: ['Request a display name that matches your business branding and Meta\'s display name rules.'],
+        nextSteps: [
+          "Request a display name that matches your business branding and Meta's display name rules.",
+        ],
       }
     : undefined;
 
@@ -198,7 +201,7 @@ const phoneCanSend: Rule<PhoneNumberState> = ({ from, to }, state) => {
         severity: 'CRITICAL',
         title: `${label} cannot send messages`,
         description: 'Meta reports the health status can_send_message = BLOCKED.',
-        nextSteps: ['Read the errors in the phone number\'s health_status and apply the suggested solutions.'],
+        nextSteps: ["Read the errors in the phone number's health_status and apply the suggested solutions."],
       };
     case 'LIMITED':
       return {
@@ -206,7 +209,7 @@ const phoneCanSend: Rule<PhoneNumberState> = ({ from, to }, state) => {
         severity: 'WARNING',
         title: `${label} can send with limits`,
         description: 'Meta reports the health status can_send_message = LIMITED.',
-        nextSteps: ['Read the additional_info in the phone number\'s health_status.'],
+        nextSteps: ["Read the additional_info in the phone number's health_status."],
       };
     case 'AVAILABLE':
       return from === null || from === undefined
@@ -236,7 +239,12 @@ const templateStatus: Rule<TemplateState> = ({ from, to }, state) => {
   const before = upper(from);
   switch (upper(to)) {
     case 'PAUSED': {
-      const which = state.pauseCount === 1 ? ' (1st pause, 3 hours)' : state.pauseCount === 2 ? ' (2nd pause, 6 hours)' : '';
+      const which =
+        state.pauseCount === 1
+          ? ' (1st pause, 3 hours)'
+          : state.pauseCount === 2
+            ? ' (2nd pause, 6 hours)'
+            : '';
       return {
         kind: 'template-paused',
         severity: 'CRITICAL',
@@ -300,7 +308,12 @@ const templateStatus: Rule<TemplateState> = ({ from, to }, state) => {
               : [],
         };
       }
-      if (before === 'DISABLED' || before === 'FLAGGED' || before === 'LOCKED' || before === 'LIMIT_EXCEEDED') {
+      if (
+        before === 'DISABLED' ||
+        before === 'FLAGGED' ||
+        before === 'LOCKED' ||
+        before === 'LIMIT_EXCEEDED'
+      ) {
         return {
           kind: 'template-reinstated',
           severity: 'INFO',
@@ -419,7 +432,8 @@ const violation: Rule<BusinessState> = ({ to }, state) =>
         kind: 'account-violation',
         severity: 'WARNING',
         title: `${labelOf(state)}: policy violation (${to})`,
-        description: 'Meta recorded a policy violation on the account; repeated violations lead to restrictions.',
+        description:
+          'Meta recorded a policy violation on the account; repeated violations lead to restrictions.',
         nextSteps: ['Read the violation in Business Support Home.'],
       }
     : undefined;

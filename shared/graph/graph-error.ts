@@ -48,8 +48,15 @@ export function classifyGraphError(httpStatus: number, body: unknown): GraphErro
   return { class: classOf(httpStatus, code, error?.is_transient), ...details };
 }
 
-function classOf(httpStatus: number, code: number | undefined, isTransient: boolean | undefined): GraphErrorClass {
-  if (httpStatus === 429 || (code !== undefined && (THROTTLE_CODES.has(code) || isUnknownWabaThrottle(code)))) {
+function classOf(
+  httpStatus: number,
+  code: number | undefined,
+  isTransient: boolean | undefined,
+): GraphErrorClass {
+  if (
+    httpStatus === 429 ||
+    (code !== undefined && (THROTTLE_CODES.has(code) || isUnknownWabaThrottle(code)))
+  ) {
     return 'throttled';
   }
   if (code === 190) return 'auth';

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { phoneNumberEntity, templateEntity } from '../events/entity-ids.ts';
 import { eventIdOf } from '../events/event-identity.ts';
-import type { EventEnvelope, EntityRef, PhoneSnapshotEvent, TemplateSnapshotEvent } from '../events/quality-event.ts';
+import type {
+  EntityRef,
+  EventEnvelope,
+  PhoneSnapshotEvent,
+  TemplateSnapshotEvent,
+} from '../events/quality-event.ts';
 import { normalizeMessagingLimit } from '../meta/messaging-limit.ts';
 import {
   coded,
@@ -80,7 +85,12 @@ export function phoneSnapshotOf(record: PolledPhoneNumber, ctx: PollContext): Ph
     normalizeMessagingLimit(record.whatsapp_business_manager_messaging_limit) ??
     normalizeMessagingLimit(record.messaging_limit_tier);
   return {
-    ...envelope('phone_numbers', phoneNumberEntity(ctx.wabaId, record.display_phone_number, record.id), record, ctx),
+    ...envelope(
+      'phone_numbers',
+      phoneNumberEntity(ctx.wabaId, record.display_phone_number, record.id),
+      record,
+      ctx,
+    ),
     kind: 'phone-snapshot',
     phoneNumberId: record.id,
     displayPhoneNumber: record.display_phone_number,

@@ -2,7 +2,11 @@ import type { QualityEvent } from '../events/quality-event.ts';
 import { applyBusinessEvent, type BusinessEvent, initialBusinessState } from './business-reducer.ts';
 import type { BusinessState, EntityState, PhoneNumberState, TemplateState } from './entity-state.ts';
 import type { MergeResult } from './merge-attributes.ts';
-import { applyPhoneNumberEvent, initialPhoneNumberState, type PhoneNumberEvent } from './phone-number-reducer.ts';
+import {
+  applyPhoneNumberEvent,
+  initialPhoneNumberState,
+  type PhoneNumberEvent,
+} from './phone-number-reducer.ts';
 import { applyTemplateEvent, initialTemplateState, type TemplateEvent } from './template-reducer.ts';
 
 export type { ApplyOutcome, MergeResult } from './merge-attributes.ts';

@@ -1,4 +1,8 @@
-import type { AccountAlertEvent, AccountUpdateEvent, BusinessCapabilityEvent } from '../events/quality-event.ts';
+import type {
+  AccountAlertEvent,
+  AccountUpdateEvent,
+  BusinessCapabilityEvent,
+} from '../events/quality-event.ts';
 import type { BusinessState } from './entity-state.ts';
 import { type AttributeUpdates, type MergeResult, mergeAttributes } from './merge-attributes.ts';
 

@@ -19,7 +19,13 @@ export interface EntityStateBase {
 }
 
 /** Attribute values are JSON; null means "known to be absent" (e.g. a reason cleared by a newer status). */
-export type AttributeValue = string | number | boolean | null | readonly AccountRestriction[] | AccountAlertState;
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly AccountRestriction[]
+  | AccountAlertState;
 
 export interface PhoneNumberState extends EntityStateBase {
   readonly kind: 'phone-number';

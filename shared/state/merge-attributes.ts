@@ -50,10 +50,9 @@ export function mergeAttributes<S extends EntityStateBase>(
     }
     applied += 1;
     versions[attribute] = version;
-    const before = readPath(next, attribute);
-    if (sameJson(before ?? null, value)) continue;
+    const before = readPath(next, attribute) ?? null;
     writePath(next, attribute, value);
-    transitions.push(transitionOf(event, attribute, before ?? null, value));
+    if (!sameJson(before, value)) transitions.push(transitionOf(event, attribute, before, value));
   }
   const result = { ...next, versions, updatedAt: Math.max(state.updatedAt, event.eventTime) };
   return { state: result, transitions, outcome: outcomeOf(applied, late, seen) };

@@ -7,9 +7,18 @@ import type {
 } from '../events/quality-event.ts';
 import type { TemplatePause, TemplateState } from './entity-state.ts';
 import { preferRicher } from './identity-merge.ts';
-import { type AttributeUpdates, type MergeResult, mergeAttributes, transitionOf } from './merge-attributes.ts';
+import {
+  type AttributeUpdates,
+  type MergeResult,
+  mergeAttributes,
+  transitionOf,
+} from './merge-attributes.ts';
 
-export type TemplateEvent = TemplateStatusEvent | TemplateQualityEvent | TemplateCategoryEvent | TemplateSnapshotEvent;
+export type TemplateEvent =
+  | TemplateStatusEvent
+  | TemplateQualityEvent
+  | TemplateCategoryEvent
+  | TemplateSnapshotEvent;
 
 /** Meta pauses a RED template for 3 h the first time, 6 h the second; the third time disables it (T2). */
 const PAUSE_HOURS: Readonly<Record<number, number>> = { 1: 3, 2: 6 };
@@ -74,7 +83,11 @@ function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {
             categoryAppealStatus: event.appealStatus,
           };
     case 'template-snapshot':
-      return { status: event.status?.raw, qualityScore: event.qualityScore?.raw, category: event.category?.raw };
+      return {
+        status: event.status?.raw,
+        qualityScore: event.qualityScore?.raw,
+        category: event.category?.raw,
+      };
   }
 }
 
@@ -94,7 +107,9 @@ function withPause(state: TemplateState, event: TemplateEvent): TemplateState {
   const version = eventVersionOf(event);
   if (state.pauses.some((pause) => pause.version === version)) return state;
   const ordinal = titledPauseOrdinal(event);
-  const pauses = [...state.pauses, ordinal === undefined ? { version } : { version, ordinal }].sort(byVersion);
+  const pauses = [...state.pauses, ordinal === undefined ? { version } : { version, ordinal }].sort(
+    byVersion,
+  );
   // Meta's title gives the ordinal; an untitled pause counts as one more than the pauses before it.
   const pauseCount = Math.max(0, ...pauses.map((pause, index) => pause.ordinal ?? index + 1));
   return { ...state, pauses, pauseCount };

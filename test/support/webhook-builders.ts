@@ -33,11 +33,16 @@ export function eventsOf(change: ChangeSpec): QualityEvent[] {
 
 export function eventOf(change: ChangeSpec): QualityEvent {
   const [event, ...rest] = eventsOf(change);
-  if (!event || rest.length > 0) throw new Error(`expected exactly one event, got ${rest.length + (event ? 1 : 0)}`);
+  if (!event || rest.length > 0)
+    throw new Error(`expected exactly one event, got ${rest.length + (event ? 1 : 0)}`);
   return event;
 }
 
-const TEMPLATE = { message_template_id: 1304694804498707, message_template_name: 'cart_reminder', message_template_language: 'en' };
+const TEMPLATE = {
+  message_template_id: 1304694804498707,
+  message_template_name: 'cart_reminder',
+  message_template_language: 'en',
+};
 const PHONE = { display_phone_number: '15550783881' };
 
 /** Builders for the changes Meta sends, with realistic defaults. */
@@ -52,7 +57,11 @@ export const change = {
   templateQuality: (time: number, score: string, previous?: string): ChangeSpec => ({
     field: 'message_template_quality_update',
     time,
-    value: { ...TEMPLATE, new_quality_score: score, ...(previous ? { previous_quality_score: previous } : {}) },
+    value: {
+      ...TEMPLATE,
+      new_quality_score: score,
+      ...(previous ? { previous_quality_score: previous } : {}),
+    },
   }),
   templateCategory: (time: number, value: Record<string, unknown>): ChangeSpec => ({
     field: 'template_category_update',
@@ -74,7 +83,11 @@ export const change = {
     time,
     value,
   }),
-  accountUpdate: (time: number, value: Record<string, unknown>): ChangeSpec => ({ field: 'account_update', time, value }),
+  accountUpdate: (time: number, value: Record<string, unknown>): ChangeSpec => ({
+    field: 'account_update',
+    time,
+    value,
+  }),
   accountAlert: (time: number, info: Record<string, unknown>): ChangeSpec => ({
     field: 'account_alerts',
     time,
