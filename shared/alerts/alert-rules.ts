@@ -179,8 +179,11 @@ const phoneThroughput: Rule<PhoneNumberState> = ({ to }, state) =>
       }
     : undefined;
 
-const phoneNameStatus: Rule<PhoneNumberState> = ({ to }, state) =>
-  upper(to) === 'REJECTED' || upper(to) === 'DECLINED'
+const NAME_REJECTED = new Set(['REJECTED', 'DECLINED']);
+
+/** The webhook says REJECTED and the API DECLINED for the same decision: one alert, not two. */
+const phoneNameStatus: Rule<PhoneNumberState> = ({ from, to }, state) =>
+  NAME_REJECTED.has(upper(to) ?? '') && !NAME_REJECTED.has(upper(from) ?? '')
     ? {
         kind: 'phone-name-rejected',
         severity: 'WARNING',
@@ -239,12 +242,24 @@ const templateStatus: Rule<TemplateState> = ({ from, to }, state) => {
   const before = upper(from);
   switch (upper(to)) {
     case 'PAUSED': {
+      if (upper(state.pauseTitle) === 'RATE_LIMITING_PAUSE') {
+        return {
+          kind: 'template-paused',
+          severity: 'CRITICAL',
+          title: `${label} is paused by pacing`,
+          description:
+            'Meta held and then paused the template during pacing because early recipients reacted badly. ' +
+            'Held messages were dropped (error 132015). A pacing pause does not end by itself.',
+          nextSteps: [
+            'Fix the template or its audience, then unpause it with POST /{template_id}/unpause or in WhatsApp Manager.',
+            MANAGER,
+          ],
+        };
+      }
       const which =
-        state.pauseCount === 1
-          ? ' (1st pause, 3 hours)'
-          : state.pauseCount === 2
-            ? ' (2nd pause, 6 hours)'
-            : '';
+        state.pauseCount > 0
+          ? ` (pause #${state.pauseCount}${state.pauseCount <= 2 ? `, ${state.pauseCount === 1 ? 3 : 6} hours` : ''})`
+          : '';
       return {
         kind: 'template-paused',
         severity: 'CRITICAL',
@@ -254,7 +269,7 @@ const templateStatus: Rule<TemplateState> = ({ from, to }, state) => {
           'Sends to a paused template are rejected.',
         nextSteps: [
           state.pauseCount >= PAUSES_BEFORE_DISABLE
-            ? 'This was its second pause: the next RED disables it. Fix or replace it before it resumes.'
+            ? `It has been paused ${state.pauseCount} times: the next RED disables it. Fix or replace it before it resumes.`
             : 'Find out why recipients block or report it, and fix it before it resumes.',
           MANAGER,
         ],
@@ -485,7 +500,11 @@ const accountAlert: Rule<BusinessState> = ({ attribute, to }, state) => {
     kind: 'meta-account-alert',
     severity: upper(alert.status) === 'NONE' && severity !== 'INFO' ? 'INFO' : severity,
     title: `${labelOf(state)}: Meta alert ${type}`,
-    description: alert.description ?? `Meta raised the account alert ${type}.`,
+    description:
+      alert.description ??
+      (upper(alert.status) === 'NONE'
+        ? `Meta cleared the account alert ${type}.`
+        : `Meta raised the account alert ${type}.`),
     nextSteps: type.startsWith('INCREASED_CAPABILITIES_ELIGIBILITY')
       ? ['Meta declined a messaging limit increase: verify the business or send more high-quality messages.']
       : [],

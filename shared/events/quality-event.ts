@@ -41,6 +41,8 @@ export interface EventEnvelope {
   /** App Dashboard test deliveries (`entry.id` "0"): processed and recorded, never alerted. */
   readonly isTest: boolean;
   readonly entity: EntityRef;
+  /** The change's `value` (or the polled record) exactly as received, for the history: nothing is dropped. */
+  readonly raw: unknown;
 }
 
 export interface PhoneQualityEvent extends EventEnvelope {

@@ -76,6 +76,7 @@ function envelope(field: string, entity: EntityRef, record: unknown, ctx: PollCo
     eventTimeFrom: 'received',
     isTest: false,
     entity,
+    raw: record,
   };
 }
 

@@ -120,3 +120,11 @@ export function coded<T extends string>(known: readonly T[], raw: string): Coded
 export function codeOf<T extends string>(known: readonly T[], raw: string | null | undefined): T | 'UNKNOWN' {
   return raw == null ? 'UNKNOWN' : coded(known, raw).code;
 }
+
+/** What state stores: the known value in Meta's upper case, or an unknown value exactly as received. */
+export function storedValue(value: Coded<string>): string;
+export function storedValue(value: Coded<string> | undefined): string | undefined;
+export function storedValue(value: Coded<string> | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value.code === 'UNKNOWN' ? value.raw : value.code;
+}

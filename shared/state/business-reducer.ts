@@ -3,6 +3,7 @@ import type {
   AccountUpdateEvent,
   BusinessCapabilityEvent,
 } from '../events/quality-event.ts';
+import { storedValue } from '../meta/vocabulary.ts';
 import type { BusinessState } from './entity-state.ts';
 import { type AttributeUpdates, type MergeResult, mergeAttributes } from './merge-attributes.ts';
 
@@ -30,8 +31,8 @@ function businessUpdatesOf(event: BusinessEvent): AttributeUpdates {
       return { messagingLimit: event.messagingLimit?.tier, maxPhoneNumbers: event.maxPhoneNumbers };
     case 'account-update':
       return {
-        lastAccountEvent: event.event.raw,
-        banState: event.banState?.raw,
+        lastAccountEvent: storedValue(event.event),
+        banState: storedValue(event.banState),
         banDate: event.banState ? (event.banDate ?? null) : undefined,
         restrictions: event.event.code === 'ACCOUNT_RESTRICTION' ? (event.restrictions ?? []) : undefined,
         violationType: event.violationType,
@@ -40,8 +41,8 @@ function businessUpdatesOf(event: BusinessEvent): AttributeUpdates {
       // Each alert type is its own attribute, so alerts of different types never overwrite each other.
       return {
         [`accountAlerts.${event.alertType}`]: {
-          status: event.status.raw,
-          severity: event.severity.raw,
+          status: storedValue(event.status),
+          severity: storedValue(event.severity),
           ...(event.description === undefined ? {} : { description: event.description }),
         },
       };

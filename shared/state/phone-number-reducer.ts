@@ -1,4 +1,5 @@
 import type { PhoneNameEvent, PhoneQualityEvent, PhoneSnapshotEvent } from '../events/quality-event.ts';
+import { storedValue } from '../meta/vocabulary.ts';
 import type { PhoneNumberState } from './entity-state.ts';
 import { preferRicher } from './identity-merge.ts';
 import { type AttributeUpdates, type MergeResult, mergeAttributes } from './merge-attributes.ts';
@@ -41,15 +42,15 @@ function phoneUpdatesOf(event: PhoneNumberEvent): AttributeUpdates {
             nameRejectionReason: null,
           }
         : {
-            nameStatus: event.decision.raw,
+            nameStatus: storedValue(event.decision),
             requestedVerifiedName: event.requestedVerifiedName ?? null,
             nameRejectionReason: event.rejectionReason ?? null,
           };
     case 'phone-snapshot':
       return {
         verifiedName: event.verifiedName,
-        qualityRating: event.qualityRating?.raw,
-        status: event.status?.raw,
+        qualityRating: storedValue(event.qualityRating),
+        status: storedValue(event.status),
         nameStatus: event.nameStatus,
         messagingLimit: event.messagingLimit?.tier,
         throughput: event.throughput,
@@ -67,12 +68,12 @@ function qualityUpdates(event: PhoneQualityEvent): AttributeUpdates {
   const at = new Date(event.eventTime).toISOString();
   const code = event.event.code;
   return {
-    lastQualityEvent: event.event.raw,
+    lastQualityEvent: storedValue(event.event),
     status: code === 'FLAGGED' ? 'FLAGGED' : code === 'UNFLAGGED' ? 'CONNECTED' : undefined,
     flaggedAt: code === 'FLAGGED' ? at : undefined,
     unflaggedAt: code === 'UNFLAGGED' ? at : undefined,
     throughput: code === 'THROUGHPUT_UPGRADE' ? 'HIGH' : undefined,
     messagingLimit: event.messagingLimit?.tier,
-    qualityRating: event.qualityRating?.raw,
+    qualityRating: storedValue(event.qualityRating),
   };
 }

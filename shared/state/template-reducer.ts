@@ -5,6 +5,7 @@ import type {
   TemplateSnapshotEvent,
   TemplateStatusEvent,
 } from '../events/quality-event.ts';
+import { storedValue } from '../meta/vocabulary.ts';
 import type { TemplatePause, TemplateState } from './entity-state.ts';
 import { preferRicher } from './identity-merge.ts';
 import {
@@ -58,35 +59,36 @@ function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {
       const ordinal = event.status.code === 'PAUSED' ? titledPauseOrdinal(event) : undefined;
       const hours = ordinal === undefined ? undefined : PAUSE_HOURS[ordinal];
       return {
-        status: event.status.raw,
+        status: storedValue(event.status),
+        pauseTitle: storedValue(event.pauseTitle) ?? null,
         reason: event.reason ?? null,
         disableDate: event.disableDate ?? null,
         rejectionReason: event.rejectionReason ?? null,
         pausedUntil: hours ? new Date(event.eventTime + hours * 3_600_000).toISOString() : null,
-        category: event.category?.raw,
+        category: storedValue(event.category),
       };
     }
     case 'template-quality':
-      return { qualityScore: event.qualityScore.raw };
+      return { qualityScore: storedValue(event.qualityScore) };
     case 'template-category':
       return event.stage === 'impending'
         ? {
-            category: event.category?.raw,
-            upcomingCategory: event.upcomingCategory?.raw ?? null,
+            category: storedValue(event.category),
+            upcomingCategory: storedValue(event.upcomingCategory) ?? null,
             upcomingCategoryAt: event.upcomingAt ?? null,
             categoryAppealStatus: event.appealStatus,
           }
         : {
-            category: event.category?.raw,
+            category: storedValue(event.category),
             upcomingCategory: null,
             upcomingCategoryAt: null,
             categoryAppealStatus: event.appealStatus,
           };
     case 'template-snapshot':
       return {
-        status: event.status?.raw,
-        qualityScore: event.qualityScore?.raw,
-        category: event.category?.raw,
+        status: storedValue(event.status),
+        qualityScore: storedValue(event.qualityScore),
+        category: storedValue(event.category),
       };
   }
 }

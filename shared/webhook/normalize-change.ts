@@ -107,6 +107,7 @@ class EventFactory {
       eventTimeFrom: fromEntry ? 'entry' : 'received',
       isTest,
       entity,
+      raw: this.value,
     };
   }
 
