@@ -58,6 +58,8 @@ export interface TemplateState extends EntityStateBase {
   readonly name?: string;
   readonly language?: string;
   readonly status?: string;
+  /** Meta's `other_info.title` of the current status (FIRST_PAUSE, RATE_LIMITING_PAUSE, UNPAUSE...). */
+  readonly pauseTitle?: string | null;
   readonly qualityScore?: string;
   readonly category?: string;
   readonly reason?: string | null;
