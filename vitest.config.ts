@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Lambda logs and EMF metrics are asserted through recorders; keep the real ones quiet in test output. */
+const quietPowertools = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
+
 export default defineConfig({
   test: {
     projects: [
@@ -8,6 +11,19 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          env: quietPowertools,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          env: quietPowertools,
+          // One local AWS emulator (moto server) for the whole run, started and stopped by the suite itself.
+          globalSetup: ['test/support/moto-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -4,3 +4,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 export const logger = new Logger({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'whatsapp-quality-monitor',
 });
+
+type LogFn = (message: string, attributes: Record<string, unknown>) => void;
+
+/** The part of the Logger that domain-facing code uses: easy to record in tests. */
+export interface AppLogger {
+  readonly info: LogFn;
+  readonly warn: LogFn;
+  readonly error: LogFn;
+}

@@ -1,0 +1,28 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { requiredEnv } from '../../shared/config/env.ts';
+import { logger } from '../../shared/powertools/logger.ts';
+import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
+import { EventQueue } from '../../shared/queue/event-queue.ts';
+import { WebhookSecrets } from '../../shared/secrets/webhook-secrets.ts';
+import { createIngestHandler } from './ingest-request.ts';
+
+const sqs = new SQSClient({});
+const secrets = new WebhookSecrets(new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }), {
+  appSecret: requiredEnv('APP_SECRET_NAME'),
+  verifyToken: requiredEnv('VERIFY_TOKEN_SECRET_NAME'),
+});
+const ingest = createIngestHandler({
+  secrets,
+  queue: new EventQueue(sqs, requiredEnv('EVENT_QUEUE_URL')),
+  logger,
+  counters: powertoolsCounters(),
+});
+
+export const handler = async (event: APIGatewayProxyEventV2, context?: Context) => {
+  if (context) logger.addContext(context);
+  logger.setCorrelationId(event.requestContext.requestId);
+  return ingest(event);
+};

@@ -1,0 +1,87 @@
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { IngestHandler } from '../../functions/ingest/ingest-request.ts';
+import type { QualityEvent } from '../../shared/events/quality-event.ts';
+import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
+import { metaSignatureOf } from '../../shared/webhook/signature.ts';
+import { apiGatewayEvent } from '../support/api-gateway-events.ts';
+import { fixtureNames, readFixture } from '../support/fixtures.ts';
+import {
+  createQueue,
+  createSecret,
+  drainQueue,
+  SecretsManagerClient,
+  SQSClient,
+  useLocalAws,
+} from '../support/local-aws.ts';
+
+/*
+ * The real ingest Lambda module (handler.ts, with its module-scope clients and Powertools secrets) against the
+ * local emulator's real SQS and Secrets Manager APIs.
+ */
+
+const APP_SECRET = 'integration-app-secret';
+const VERIFY_TOKEN = 'integration-verify-token';
+const run = `ingest-${Date.now()}`;
+
+let handler: IngestHandler;
+let sqs: SQSClient;
+let queueUrl: string;
+
+beforeAll(async () => {
+  useLocalAws(inject('motoEndpoint'));
+  sqs = new SQSClient({});
+  const secrets = new SecretsManagerClient({});
+  queueUrl = await createQueue(sqs, `${run}-events`);
+  await createSecret(secrets, `${run}/app-secret`, APP_SECRET);
+  await createSecret(secrets, `${run}/verify-token`, VERIFY_TOKEN);
+  process.env.EVENT_QUEUE_URL = queueUrl;
+  process.env.APP_SECRET_NAME = `${run}/app-secret`;
+  process.env.VERIFY_TOKEN_SECRET_NAME = `${run}/verify-token`;
+  ({ handler } = await import('../../functions/ingest/handler.ts'));
+});
+
+beforeEach(async () => {
+  await drainQueue(sqs, queueUrl);
+});
+
+const post = (body: string, signature: string | null = metaSignatureOf(body, APP_SECRET)) =>
+  handler(
+    apiGatewayEvent({ method: 'POST', body, headers: signature === null ? {} : { 'x-hub-signature-256': signature } }),
+  );
+
+const webhookFixtures = fixtureNames().filter((n) => n.endsWith('.json') && !n.startsWith('api.') && !n.startsWith('error.'));
+
+describe('ingest Lambda against the local emulator', () => {
+  it('answers the verification handshake with the token from Secrets Manager', async () => {
+    const response = await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        query: { 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '987654' },
+      }),
+    );
+    expect(response).toMatchObject({ statusCode: 200, body: '987654' });
+  });
+
+  it.each(webhookFixtures)('a signed POST of %s lands on the queue as its events', async (name) => {
+    const body = readFixture(name);
+    const response = await post(body);
+    expect(response.statusCode).toBe(200);
+    const landed = await drainQueue<QualityEvent>(sqs, queueUrl);
+    const expected = parseWebhook(body, { receivedAt: 0 }).events;
+    expect(landed.map((e) => e.id).sort()).toEqual(expected.map((e) => e.id).sort());
+    for (const event of landed) expect(event.source).toBe('webhook');
+  });
+
+  const body = readFixture('phone_number_quality_update.flagged.meta-manage-webhooks.json');
+  it.each([
+    ['forged', () => post(body, metaSignatureOf(body, 'attacker-secret')), 401],
+    ['unsigned', () => post(body, null), 401],
+    ['tampered', () => post(body.replace('FLAGGED', 'UNFLAGGED'), metaSignatureOf(body, APP_SECRET)), 401],
+    ['truncated', () => post(body.slice(0, body.length / 2), metaSignatureOf(body, APP_SECRET)), 401],
+    ['non-JSON (signed)', () => post('<xml/>'), 400],
+    ['invalid JSON Meta published (signed)', () => post(readFixture('account_update.disabled_update_INVALID_JSON.meta-manage-webhooks.txt')), 400],
+  ] as const)('a %s body lands nothing', async (_, send, status) => {
+    expect((await send()).statusCode).toBe(status);
+    expect(await drainQueue(sqs, queueUrl)).toEqual([]);
+  });
+});
