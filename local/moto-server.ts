@@ -12,10 +12,14 @@ export const MOTO_INSTALL_HINT =
   'or set MOTO_SERVER to its path.';
 
 /** Starts `moto_server` on 127.0.0.1 and a free port, and resolves once it answers. */
-export async function startMotoServer(options: { readonly port?: number; readonly timeoutMs?: number } = {}): Promise<MotoServer> {
+export async function startMotoServer(
+  options: { readonly port?: number; readonly timeoutMs?: number } = {},
+): Promise<MotoServer> {
   const port = options.port ?? (await freePort());
   const command = process.env.MOTO_SERVER ?? 'moto_server';
-  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -39,9 +43,15 @@ export async function resetMotoServer(endpoint: string): Promise<void> {
 function exitedEarly(child: ChildProcess, stderr: () => string): Promise<never> {
   return new Promise((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === 'ENOENT' ? MOTO_INSTALL_HINT : `moto_server could not start: ${error.message}`));
+      reject(
+        new Error(
+          error.code === 'ENOENT' ? MOTO_INSTALL_HINT : `moto_server could not start: ${error.message}`,
+        ),
+      );
     });
-    child.once('exit', (code) => reject(new Error(`moto_server exited with code ${code}: ${stderr().trim()}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`moto_server exited with code ${code}: ${stderr().trim()}`)),
+    );
   });
 }
 

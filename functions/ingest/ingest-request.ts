@@ -77,7 +77,11 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
   deps.counters.count('TestEventsEnqueued', tests);
   for (const change of invalid) {
     // Path, field and the reason only: the value may hold customer data.
-    deps.logger.warn('unreadable quality change skipped', { path: change.path, field: change.field, detail: change.detail });
+    deps.logger.warn('unreadable quality change skipped', {
+      path: change.path,
+      field: change.field,
+      detail: change.detail,
+    });
   }
   deps.logger.info('webhook delivery accepted', {
     changes: changeCount,
@@ -86,11 +90,20 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
     invalid: invalid.length,
     testEvents: tests,
   });
-  return jsonResponse(200, { received: changeCount, enqueued: events.length, ignored, invalid: invalid.length });
+  return jsonResponse(200, {
+    received: changeCount,
+    enqueued: events.length,
+    ignored,
+    invalid: invalid.length,
+  });
 }
 
 /** Checks with the cached app secret, then once more with a fresh one in case the secret was rotated. */
-async function hasValidSignature(body: Buffer, header: string | undefined, deps: IngestDependencies): Promise<boolean> {
+async function hasValidSignature(
+  body: Buffer,
+  header: string | undefined,
+  deps: IngestDependencies,
+): Promise<boolean> {
   if (header === undefined) return false;
   if (isValidMetaSignature(body, header, await deps.secrets.appSecret())) return true;
   const refreshed = await deps.secrets.refreshAppSecret();
@@ -109,5 +122,7 @@ function reject(deps: IngestDependencies, status: number, reason: string, messag
 }
 
 function describe(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Unknown', message: '' };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Unknown', message: '' };
 }

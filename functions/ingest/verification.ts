@@ -12,8 +12,17 @@ export function answerVerification(
   const mode = query?.['hub.mode'];
   const token = query?.['hub.verify_token'];
   const challenge = query?.['hub.challenge'];
-  if (mode !== 'subscribe' || token === undefined || challenge === undefined || !secretsMatch(token, verifyToken)) {
-    return errorResponse(403, 'forbidden', 'verification failed: hub.mode, hub.verify_token or hub.challenge is wrong');
+  if (
+    mode !== 'subscribe' ||
+    token === undefined ||
+    challenge === undefined ||
+    !secretsMatch(token, verifyToken)
+  ) {
+    return errorResponse(
+      403,
+      'forbidden',
+      'verification failed: hub.mode, hub.verify_token or hub.challenge is wrong',
+    );
   }
   return textResponse(200, challenge);
 }

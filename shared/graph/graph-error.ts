@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** What the poller does about a Graph API error (meta-facts.md, "Rate limits and errors relevant to a poller"). */
 export type GraphErrorClass =
@@ -26,11 +26,11 @@ const TRANSIENT_CODES = new Set([1, 2, 368]);
 
 const graphErrorBody = z.looseObject({
   error: z.looseObject({
-    code: z.number().optional(),
-    error_subcode: z.number().optional(),
-    type: z.string().optional(),
-    fbtrace_id: z.string().optional(),
-    is_transient: z.boolean().optional(),
+    code: z.optional(z.number()),
+    error_subcode: z.optional(z.number()),
+    type: z.optional(z.string()),
+    fbtrace_id: z.optional(z.string()),
+    is_transient: z.optional(z.boolean()),
   }),
 });
 

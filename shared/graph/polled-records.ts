@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { phoneNumberEntity, templateEntity } from '../events/entity-ids.ts';
 import { eventIdOf } from '../events/event-identity.ts';
 import type {
@@ -16,12 +16,7 @@ import {
   TEMPLATE_QUALITY_SCORES,
   TEMPLATE_STATUSES,
 } from '../meta/vocabulary.ts';
-
-const id = z.union([z.string().trim().min(1), z.number()]).transform((v) => String(v));
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined);
+import { idLike as id, optionalText } from '../webhook/change-schemas.ts';
 
 /** One item of `GET /{WABA_ID}/phone_numbers` (or `GET /{PHONE_NUMBER_ID}`), with the fields we ask for. */
 export const polledPhoneNumber = z.looseObject({
@@ -32,10 +27,10 @@ export const polledPhoneNumber = z.looseObject({
   status: optionalText,
   name_status: optionalText,
   // v24.0+ reads the portfolio limit here; messaging_limit_tier is the deprecated per-number one (L6).
-  whatsapp_business_manager_messaging_limit: z.union([z.string(), z.number()]).nullish(),
-  messaging_limit_tier: z.union([z.string(), z.number()]).nullish(),
-  throughput: z.looseObject({ level: optionalText }).nullish(),
-  health_status: z.looseObject({ can_send_message: optionalText }).nullish(),
+  whatsapp_business_manager_messaging_limit: z.nullish(z.union([z.string(), z.number()])),
+  messaging_limit_tier: z.nullish(z.union([z.string(), z.number()])),
+  throughput: z.nullish(z.looseObject({ level: optionalText })),
+  health_status: z.nullish(z.looseObject({ can_send_message: optionalText })),
 });
 export type PolledPhoneNumber = z.output<typeof polledPhoneNumber>;
 
@@ -46,10 +41,7 @@ export const polledTemplate = z.looseObject({
   language: optionalText,
   status: optionalText,
   category: optionalText,
-  quality_score: z
-    .looseObject({ score: optionalText })
-    .nullish()
-    .transform((v) => v ?? undefined),
+  quality_score: z.nullish(z.looseObject({ score: optionalText })),
 });
 export type PolledTemplate = z.output<typeof polledTemplate>;
 

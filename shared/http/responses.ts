@@ -22,7 +22,10 @@ export function errorResponse(statusCode: number, error: string, message: string
 }
 
 /** Header lookup that does not depend on case (API Gateway lower-cases names; other callers may not). */
-export function headerOf(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+export function headerOf(
+  headers: Record<string, string | undefined> | undefined,
+  name: string,
+): string | undefined {
   if (!headers) return undefined;
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;

@@ -1,21 +1,37 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Loose schemas of the `value` of each quality field. Loose on purpose: Meta adds optional keys over time
- * (meta-facts.md quirk 5) and unknown keys are kept in the raw value, never rejected.
+ * (meta-facts.md quirk 5) and unknown keys are kept in the raw value, never rejected. zod/mini keeps the ingest
+ * bundle small (the classic API pulls in every locale).
  */
 
 /** Ids arrive as strings or JSON numbers (quirk 4); big integers arrive as exact strings from json-body.ts. */
-const id = z.union([z.string().trim().min(1), z.number(), z.bigint()]).transform((v) => String(v));
+export const idLike = z.pipe(
+  z.union([z.string().check(z.trim(), z.minLength(1)), z.number(), z.bigint()]),
+  z.transform((v) => String(v)),
+);
+/** A string that may be absent or null (read as absent). */
+export const optionalText = z.pipe(
+  z.nullish(z.string()),
+  z.transform((v) => v ?? undefined),
+);
 const text = z.string();
-const optionalText = text.nullish().transform((v) => v ?? undefined);
-const limit = z.union([z.string(), z.number()]).nullish();
-const dateLike = z.union([z.string(), z.number()]).nullish();
+const limit = z.nullish(z.union([z.string(), z.number()]));
+const dateLike = z.nullish(z.union([z.string(), z.number()]));
+
+/** An optional nested object; null reads as absent. */
+function optionalObject<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.pipe(
+    z.nullish(z.looseObject(shape)),
+    z.transform((v) => v ?? undefined),
+  );
+}
 
 export const phoneQualityValue = z.looseObject({
   event: text,
-  display_phone_number: id.optional(),
-  phone_number_id: id.optional(),
+  display_phone_number: z.optional(idLike),
+  phone_number_id: z.optional(idLike),
   current_limit: limit,
   old_limit: limit,
   max_daily_conversations_per_business: limit,
@@ -24,14 +40,14 @@ export const phoneQualityValue = z.looseObject({
 
 export const phoneNameValue = z.looseObject({
   decision: text,
-  display_phone_number: id.optional(),
-  phone_number_id: id.optional(),
+  display_phone_number: z.optional(idLike),
+  phone_number_id: z.optional(idLike),
   requested_verified_name: optionalText,
   rejection_reason: optionalText,
 });
 
 const templateIdentity = {
-  message_template_id: id,
+  message_template_id: idLike,
   message_template_name: optionalText,
   message_template_language: optionalText,
 };
@@ -41,18 +57,9 @@ export const templateStatusValue = z.looseObject({
   event: text,
   reason: optionalText,
   message_template_category: optionalText,
-  other_info: z
-    .looseObject({ title: optionalText, description: optionalText })
-    .nullish()
-    .transform((v) => v ?? undefined),
-  disable_info: z
-    .looseObject({ disable_date: dateLike })
-    .nullish()
-    .transform((v) => v ?? undefined),
-  rejection_info: z
-    .looseObject({ reason: optionalText, recommendation: optionalText })
-    .nullish()
-    .transform((v) => v ?? undefined),
+  other_info: optionalObject({ title: optionalText, description: optionalText }),
+  disable_info: optionalObject({ disable_date: dateLike }),
+  rejection_info: optionalObject({ reason: optionalText, recommendation: optionalText }),
 });
 
 export const templateQualityValue = z.looseObject({
@@ -73,24 +80,18 @@ export const templateCategoryValue = z.looseObject({
 export const businessCapabilityValue = z.looseObject({
   max_daily_conversations_per_business: limit,
   max_daily_conversation_per_phone: limit,
-  max_phone_numbers_per_business: z.union([z.string(), z.number()]).nullish(),
-  max_phone_numbers_per_waba: z.union([z.string(), z.number()]).nullish(),
+  max_phone_numbers_per_business: z.nullish(z.union([z.string(), z.number()])),
+  max_phone_numbers_per_waba: z.nullish(z.union([z.string(), z.number()])),
 });
 
 export const accountUpdateValue = z.looseObject({
   event: text,
-  ban_info: z
-    .looseObject({ waba_ban_state: optionalText, waba_ban_date: dateLike })
-    .nullish()
-    .transform((v) => v ?? undefined),
-  restriction_info: z
-    .array(z.looseObject({ restriction_type: text, expiration: dateLike }))
-    .nullish()
-    .transform((v) => v ?? undefined),
-  violation_info: z
-    .looseObject({ violation_type: optionalText })
-    .nullish()
-    .transform((v) => v ?? undefined),
+  ban_info: optionalObject({ waba_ban_state: optionalText, waba_ban_date: dateLike }),
+  restriction_info: z.pipe(
+    z.nullish(z.array(z.looseObject({ restriction_type: text, expiration: dateLike }))),
+    z.transform((v) => v ?? undefined),
+  ),
+  violation_info: optionalObject({ violation_type: optionalText }),
 });
 
 /** Documented nested `alert_info`, or the flat keys of the App Dashboard test sample (quirk 9). */
@@ -102,10 +103,7 @@ const alertInfo = {
 };
 export const accountAlertValue = z.looseObject({
   entity_type: optionalText,
-  entity_id: id.optional(),
+  entity_id: z.optional(idLike),
   ...alertInfo,
-  alert_info: z
-    .looseObject(alertInfo)
-    .nullish()
-    .transform((v) => v ?? undefined),
+  alert_info: optionalObject(alertInfo),
 });

@@ -46,10 +46,16 @@ beforeEach(async () => {
 
 const post = (body: string, signature: string | null = metaSignatureOf(body, APP_SECRET)) =>
   handler(
-    apiGatewayEvent({ method: 'POST', body, headers: signature === null ? {} : { 'x-hub-signature-256': signature } }),
+    apiGatewayEvent({
+      method: 'POST',
+      body,
+      headers: signature === null ? {} : { 'x-hub-signature-256': signature },
+    }),
   );
 
-const webhookFixtures = fixtureNames().filter((n) => n.endsWith('.json') && !n.startsWith('api.') && !n.startsWith('error.'));
+const webhookFixtures = fixtureNames().filter(
+  (n) => n.endsWith('.json') && !n.startsWith('api.') && !n.startsWith('error.'),
+);
 
 describe('ingest Lambda against the local emulator', () => {
   it('answers the verification handshake with the token from Secrets Manager', async () => {
@@ -79,7 +85,11 @@ describe('ingest Lambda against the local emulator', () => {
     ['tampered', () => post(body.replace('FLAGGED', 'UNFLAGGED'), metaSignatureOf(body, APP_SECRET)), 401],
     ['truncated', () => post(body.slice(0, body.length / 2), metaSignatureOf(body, APP_SECRET)), 401],
     ['non-JSON (signed)', () => post('<xml/>'), 400],
-    ['invalid JSON Meta published (signed)', () => post(readFixture('account_update.disabled_update_INVALID_JSON.meta-manage-webhooks.txt')), 400],
+    [
+      'invalid JSON Meta published (signed)',
+      () => post(readFixture('account_update.disabled_update_INVALID_JSON.meta-manage-webhooks.txt')),
+      400,
+    ],
   ] as const)('a %s body lands nothing', async (_, send, status) => {
     expect((await send()).statusCode).toBe(status);
     expect(await drainQueue(sqs, queueUrl)).toEqual([]);

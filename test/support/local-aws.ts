@@ -24,7 +24,12 @@ export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string):
   const bodies: T[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 60,
+      }),
     );
     if (Messages.length === 0) return bodies;
     for (const message of Messages) bodies.push(JSON.parse(message.Body ?? 'null') as T);

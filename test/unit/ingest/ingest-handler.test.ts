@@ -25,7 +25,9 @@ function setup(options: { appSecrets?: string[] } = {}) {
   secretsManager.on(GetSecretValueCommand, { SecretId: 'app-secret' }).callsFake(() => ({
     SecretString: appSecrets.length > 1 ? appSecrets.shift() : appSecrets[0],
   }));
-  secretsManager.on(GetSecretValueCommand, { SecretId: 'verify-token' }).resolves({ SecretString: VERIFY_TOKEN });
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: 'verify-token' })
+    .resolves({ SecretString: VERIFY_TOKEN });
   const logger = recordingLogger();
   const counters = recordingCounters();
   const secrets = new WebhookSecrets(new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }), {
@@ -51,7 +53,8 @@ const signed = (body: string, secret = APP_SECRET) => ({
 function sentEntries(): SendMessageBatchRequestEntry[] {
   return sqs.commandCalls(SendMessageBatchCommand).flatMap((call) => call.args[0].input.Entries ?? []);
 }
-const sentEvents = (): QualityEvent[] => sentEntries().map((entry) => JSON.parse(entry.MessageBody ?? '') as QualityEvent);
+const sentEvents = (): QualityEvent[] =>
+  sentEntries().map((entry) => JSON.parse(entry.MessageBody ?? '') as QualityEvent);
 
 beforeEach(() => {
   sqs.reset();
@@ -96,13 +99,19 @@ describe('POST /webhook: signed deliveries', () => {
     const response = await setup().handler(apiGatewayEvent(signed(body)));
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ received: 1, enqueued: 1, ignored: 0, invalid: 0 });
-    expect(sentEvents()).toMatchObject([{ kind: 'template-status', templateId: '1304694804498707', source: 'webhook' }]);
+    expect(sentEvents()).toMatchObject([
+      { kind: 'template-status', templateId: '1304694804498707', source: 'webhook' },
+    ]);
     expect(sentEntries()[0]?.MessageAttributes?.kind?.StringValue).toBe('template-status');
   });
 
   it('reads a base64-encoded body and checks the signature over the decoded bytes', async () => {
     const body = readFixture('phone_number_quality_update.flagged.meta-manage-webhooks.json');
-    const event = apiGatewayEvent({ ...signed(body), body: Buffer.from(body).toString('base64'), isBase64Encoded: true });
+    const event = apiGatewayEvent({
+      ...signed(body),
+      body: Buffer.from(body).toString('base64'),
+      isBase64Encoded: true,
+    });
     expect((await setup().handler(event)).statusCode).toBe(200);
     expect(sentEvents()).toMatchObject([{ kind: 'phone-quality' }]);
   });
@@ -111,19 +120,28 @@ describe('POST /webhook: signed deliveries', () => {
     // Meta signs its own escaped serialization; what arrives is what was signed.
     const body = `{"object":"whatsapp_business_account","entry":[{"id":"1","time":5,"changes":[{"field":"message_template_status_update","value":{"event":"REJECTED","message_template_id":7,"message_template_name":"promo_ação_@home","message_template_language":"pt_BR","reason":"PROMOTIONAL","rejection_info":{"reason":"Conteúdo promocional — café@loja"}}}]}]}`;
     expect((await setup().handler(apiGatewayEvent(signed(body)))).statusCode).toBe(200);
-    expect(sentEvents()).toMatchObject([{ name: 'promo_ação_@home', rejectionReason: 'Conteúdo promocional — café@loja' }]);
+    expect(sentEvents()).toMatchObject([
+      { name: 'promo_ação_@home', rejectionReason: 'Conteúdo promocional — café@loja' },
+    ]);
   });
 
   it('rejects a signature computed over re-serialized JSON instead of the raw bytes', async () => {
-    const raw = '{"object":"whatsapp_business_account",  "entry":[{"id":"1","changes":[{"field":"message_template_quality_update","value":{"message_template_id":7,"new_quality_score":"RED","message_template_name":"caf\\u00e9"}}]}]}';
+    const raw =
+      '{"object":"whatsapp_business_account",  "entry":[{"id":"1","changes":[{"field":"message_template_quality_update","value":{"message_template_id":7,"new_quality_score":"RED","message_template_name":"caf\\u00e9"}}]}]}';
     const reserialized = JSON.stringify(JSON.parse(raw));
-    const event = apiGatewayEvent({ method: 'POST', body: raw, headers: { 'x-hub-signature-256': metaSignatureOf(reserialized, APP_SECRET) } });
+    const event = apiGatewayEvent({
+      method: 'POST',
+      body: raw,
+      headers: { 'x-hub-signature-256': metaSignatureOf(reserialized, APP_SECRET) },
+    });
     expect((await setup().handler(event)).statusCode).toBe(401);
   });
 
   it('acknowledges message traffic without enqueuing it, and counts it', async () => {
     const { handler, counters } = setup();
-    const response = await handler(apiGatewayEvent(signed(readFixture('webhook.messages_errors_130429.meta-docs.json'))));
+    const response = await handler(
+      apiGatewayEvent(signed(readFixture('webhook.messages_errors_130429.meta-docs.json'))),
+    );
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ enqueued: 0, ignored: 1 });
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
@@ -155,7 +173,10 @@ describe('POST /webhook: signed deliveries', () => {
     );
     expect((await setup().handler(apiGatewayEvent(signed(webhookBody(...changes))))).statusCode).toBe(200);
     for (const call of sqs.commandCalls(SendMessageBatchCommand)) {
-      const bytes = (call.args[0].input.Entries ?? []).reduce((sum, e) => sum + Buffer.byteLength(e.MessageBody ?? ''), 0);
+      const bytes = (call.args[0].input.Entries ?? []).reduce(
+        (sum, e) => sum + Buffer.byteLength(e.MessageBody ?? ''),
+        0,
+      );
       expect(bytes).toBeLessThanOrEqual(256 * 1024);
     }
     expect(sentEvents()).toHaveLength(12);
@@ -163,7 +184,10 @@ describe('POST /webhook: signed deliveries', () => {
 
   it('reports an unreadable quality change without failing the delivery', async () => {
     const { handler, logger } = setup();
-    const body = webhookBody({ field: 'message_template_quality_update', value: { new_quality_score: 'RED' }, time: 5 }, change.templateQuality(6, 'GREEN'));
+    const body = webhookBody(
+      { field: 'message_template_quality_update', value: { new_quality_score: 'RED' }, time: 5 },
+      change.templateQuality(6, 'GREEN'),
+    );
     const response = await handler(apiGatewayEvent(signed(body)));
     expect(JSON.parse(response.body)).toMatchObject({ enqueued: 1, invalid: 1 });
     expect(logger.lines.some((l) => l.message === 'unreadable quality change skipped')).toBe(true);
@@ -176,7 +200,12 @@ describe('POST /webhook: what is rejected and lands nothing', () => {
   it.each([
     ['no signature', { method: 'POST', body }, 401, 'invalid_signature'],
     ['a signature made with another secret', signed(body, 'not-the-secret'), 401, 'invalid_signature'],
-    ['a malformed signature header', { method: 'POST', body, headers: { 'x-hub-signature-256': 'sha1=abc' } }, 401, 'invalid_signature'],
+    [
+      'a malformed signature header',
+      { method: 'POST', body, headers: { 'x-hub-signature-256': 'sha1=abc' } },
+      401,
+      'invalid_signature',
+    ],
     ['a tampered body', { ...signed(body), body: body.replace('YELLOW', 'GREEN') }, 401, 'invalid_signature'],
     ['a truncated body', { ...signed(body), body: body.slice(0, 100) }, 401, 'invalid_signature'],
     ['signed non-JSON', signed('definitely not json'), 400, 'invalid_json'],
@@ -236,7 +265,10 @@ describe('POST /webhook: when events cannot be enqueued', () => {
           Failed: [{ Id: first.Id, Code: 'InternalError', SenderFault: false }],
         };
       }
-      return { Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })), Failed: [] };
+      return {
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })),
+        Failed: [],
+      };
     });
     expect((await setup().handler(apiGatewayEvent(signed(body)))).statusCode).toBe(200);
     const batches = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries?.length);
@@ -251,7 +283,7 @@ describe('POST /webhook: when events cannot be enqueued', () => {
     expect(logger.lines.at(-1)).toMatchObject({ level: 'error', message: 'webhook request failed' });
   });
 
-  it('does not retry entries SQS rejects as the sender\'s fault', async () => {
+  it("does not retry entries SQS rejects as the sender's fault", async () => {
     sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: SendMessageBatchRequestEntry[] }) => ({
       Successful: [],
       Failed: input.Entries.map((e) => ({ Id: e.Id, Code: 'InvalidMessageContents', SenderFault: true })),
@@ -272,14 +304,23 @@ describe('logs', () => {
     const marker = 'customer-said-something-private';
     const bodies = [
       webhookBody(change.templateStatus(5, 'REJECTED', { rejection_info: { reason: marker } })),
-      webhookBody({ field: 'message_template_quality_update', value: { new_quality_score: marker }, time: 1 }),
+      webhookBody({
+        field: 'message_template_quality_update',
+        value: { new_quality_score: marker },
+        time: 1,
+      }),
       `not json ${marker}`,
     ];
     for (const b of bodies) {
       await handler(apiGatewayEvent(signed(b)));
       await handler(apiGatewayEvent(signed(b, 'wrong')));
     }
-    await handler(apiGatewayEvent({ method: 'GET', query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'x', 'hub.challenge': '1' } }));
+    await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'x', 'hub.challenge': '1' },
+      }),
+    );
     const text = logger.text();
     expect(logger.lines.length).toBeGreaterThan(0);
     for (const secret of [marker, APP_SECRET, VERIFY_TOKEN, 'sha256=']) expect(text).not.toContain(secret);

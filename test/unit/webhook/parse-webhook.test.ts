@@ -116,16 +116,17 @@ describe('parseWebhook: envelope tolerance', () => {
 describe('parseWebhook: deterministic event ids', () => {
   const quality = change.templateQuality(1_700_000_000, 'RED', 'YELLOW');
 
-  it('gives the same change the same id in any delivery, batch position or key order', () => {
+  it('gives the same change the same id in any delivery, batch position, envelope key order or formatting', () => {
     const alone = eventOf(quality);
     const inBatch = parse(webhookBody(change.phoneQuality(5, 'FLAGGED'), quality)).events[1];
-    const reordered = parse(
-      `{"entry":[{"changes":[{"value":{"previous_quality_score":"YELLOW","message_template_language":"en",` +
-        `"message_template_name":"cart_reminder","new_quality_score":"RED","message_template_id":1304694804498707},` +
+    // Quirk 11: `field` after `value`, `object` last, tabs and newlines.
+    const reformatted = parse(
+      `{"entry":[{"changes":[{"value":{\n\t"message_template_id":1304694804498707,"message_template_name":"cart_reminder",` +
+        `"message_template_language":"en","new_quality_score":"RED","previous_quality_score":"YELLOW"},\n` +
         `"field":"message_template_quality_update"}],"time":1700000000,"id":"${WABA}"}],"object":"whatsapp_business_account"}`,
     ).events[0];
     expect(inBatch?.id).toBe(alone.id);
-    expect(reordered?.id).toBe(alone.id);
+    expect(reformatted?.id).toBe(alone.id);
   });
 
   it('gives a different id to the same value at another time, in another WABA or from another source', () => {

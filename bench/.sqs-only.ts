@@ -1,0 +1,2 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+export const sqs = new SQSClient({});

@@ -1,0 +1,108 @@
+import { createHmac } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createIngestHandler } from '../functions/ingest/ingest-request.ts';
+import { EventQueue } from '../shared/queue/event-queue.ts';
+import type { WebhookSecrets } from '../shared/secrets/webhook-secrets.ts';
+import { metaSignatureOf } from '../shared/webhook/signature.ts';
+import { apiGatewayEvent } from '../test/support/api-gateway-events.ts';
+import { change, webhookBody } from '../test/support/webhook-builders.ts';
+import { fixed, microsPerCall, printTable } from './measure.ts';
+
+const SECRET = 'bench-app-secret';
+
+/** SQS answered in-process: what remains is the handler's own work (batching and serializing included). */
+const instantSqs = {
+  send: async (command: { input: { Entries?: { Id?: string }[] } }) => ({
+    Successful: (command.input.Entries ?? []).map((e) => ({
+      Id: e.Id,
+      MessageId: 'm',
+      MD5OfMessageBody: 'x',
+    })),
+    Failed: [],
+  }),
+} as unknown as SQSClient;
+
+const handler = createIngestHandler({
+  secrets: {
+    appSecret: async () => SECRET,
+    verifyToken: async () => 'token',
+    refreshAppSecret: async () => undefined,
+  } satisfies Pick<WebhookSecrets, 'appSecret' | 'verifyToken' | 'refreshAppSecret'>,
+  queue: new EventQueue(instantSqs, 'bench'),
+  logger: { info() {}, warn() {}, error() {} },
+  counters: { count() {}, flush() {} },
+});
+
+function qualityPayload(targetBytes: number): string {
+  const changes = [];
+  let body = '';
+  for (let i = 0; body.length < targetBytes; i += 1) {
+    changes.push(
+      i % 2
+        ? change.templateQuality(1_760_000_000 + i, i % 3 ? 'YELLOW' : 'RED', 'GREEN')
+        : change.templateStatus(1_760_000_000 + i, 'PAUSED', {
+            other_info: {
+              title: 'FIRST_PAUSE',
+              description: 'Your WhatsApp message template has been paused for 3 hours.',
+            },
+          }),
+    );
+    body = webhookBody(...changes);
+  }
+  return body;
+}
+
+function messagesPayload(targetBytes: number): string {
+  const message = (i: number) => ({
+    field: 'messages',
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+      statuses: [
+        { id: `wamid.${i}`, status: 'delivered', timestamp: '1760000000', recipient_id: '15551234567' },
+      ],
+    },
+  });
+  const entries = [];
+  let body = '';
+  for (let i = 0; body.length < targetBytes; i += 50) {
+    for (let j = 0; j < 50; j += 1) entries.push({ ...message(i + j), time: 1_760_000_000 });
+    body = webhookBody(...entries);
+  }
+  return body;
+}
+
+export async function benchIngestCost(): Promise<void> {
+  const cases = [
+    ['1 KB quality payload', qualityPayload(1024), 2000],
+    ['1 MB quality payload', qualityPayload(1024 * 1024), 20],
+    ['1 MB messages payload (acknowledged, not enqueued)', messagesPayload(1024 * 1024), 20],
+  ] as const;
+  const rows = [];
+  for (const [name, body, iterations] of cases) {
+    const event = apiGatewayEvent({
+      method: 'POST',
+      body,
+      headers: { 'x-hub-signature-256': metaSignatureOf(body, SECRET) },
+    });
+    const check = await handler(event);
+    if (check.statusCode !== 200) throw new Error(`bench payload rejected: ${check.body}`);
+    const floor = await microsPerCall(
+      () => {
+        createHmac('sha256', SECRET).update(Buffer.from(body)).digest();
+        JSON.parse(body);
+      },
+      { iterations },
+    );
+    const cost = await microsPerCall(() => handler(event), { iterations });
+    rows.push({
+      payload: name,
+      bytes: Buffer.byteLength(body),
+      'changes enqueued': JSON.parse(check.body).enqueued,
+      'handler µs': fixed(cost),
+      'floor µs (HMAC + JSON.parse)': fixed(floor),
+      'ratio (target ≤ 2.0)': fixed(cost / floor, 2),
+    });
+  }
+  printTable('Ingest handler in-process cost per request', rows);
+}

@@ -1,0 +1,7 @@
+import { benchBundles } from './bundles.ts';
+import { benchIngestCost } from './ingest-cost.ts';
+
+/** `npm run bench`: figures and ratios against their floors. Never run in tests: this machine is noisy. */
+console.log(`# whatsapp-quality-monitor benchmarks (${new Date().toISOString()}, node ${process.version})`);
+await benchIngestCost();
+await benchBundles();
