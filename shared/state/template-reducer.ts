@@ -47,9 +47,12 @@ export function applyTemplateEvent(state: TemplateState, event: TemplateEvent): 
   };
   const paused = withPause(identified, event);
   const merged = mergeAttributes(paused, templateUpdatesOf(event), event);
-  if (paused.pauseCount === state.pauseCount) return merged;
+  if (paused === identified) return merged;
+  // A late pause still joins the set of pauses: the state changed even if no attribute did.
+  const outcome = merged.outcome === 'late' ? 'partly-late' : merged.outcome;
+  if (paused.pauseCount === state.pauseCount) return { ...merged, outcome };
   const countChange = transitionOf(event, 'pauseCount', state.pauseCount, paused.pauseCount);
-  return { ...merged, transitions: [...merged.transitions, countChange] };
+  return { ...merged, outcome, transitions: [...merged.transitions, countChange] };
 }
 
 function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {

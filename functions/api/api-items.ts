@@ -1,0 +1,79 @@
+import type { PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
+import type { AlertItem, HistoryItem } from '../../shared/store/table-items.ts';
+
+/** The public JSON shapes of DESIGN.md: camelCase, Meta enum values verbatim, ISO-8601 times. */
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+export function phoneNumberOf(state: PhoneNumberState) {
+  return {
+    id: state.id,
+    wabaId: state.wabaId,
+    phoneNumberId: state.phoneNumberId,
+    displayPhoneNumber: state.displayPhoneNumber,
+    verifiedName: state.verifiedName,
+    qualityRating: state.qualityRating,
+    status: state.status,
+    messagingLimit: state.messagingLimit,
+    throughput: state.throughput,
+    nameStatus: state.nameStatus,
+    canSendMessage: state.canSendMessage,
+    lastQualityEvent: state.lastQualityEvent,
+    flaggedAt: state.flaggedAt,
+    unflaggedAt: state.unflaggedAt,
+    isTest: state.isTest,
+    updatedAt: iso(state.updatedAt),
+  };
+}
+
+export function templateOf(state: TemplateState) {
+  return {
+    id: state.id,
+    wabaId: state.wabaId,
+    templateId: state.templateId,
+    name: state.name,
+    language: state.language,
+    status: state.status,
+    qualityScore: state.qualityScore,
+    category: state.category,
+    pauseCount: state.pauseCount,
+    pausedUntil: state.pausedUntil ?? undefined,
+    reason: state.reason ?? undefined,
+    rejectionReason: state.rejectionReason ?? undefined,
+    disableDate: state.disableDate ?? undefined,
+    upcomingCategory: state.upcomingCategory ?? undefined,
+    upcomingCategoryAt: state.upcomingCategoryAt ?? undefined,
+    isTest: state.isTest,
+    updatedAt: iso(state.updatedAt),
+  };
+}
+
+export function alertOf(item: AlertItem) {
+  return {
+    id: item.id,
+    severity: item.severity,
+    kind: item.kind,
+    entityKind: item.entityKind,
+    entityId: item.entityId,
+    wabaId: item.wabaId,
+    title: item.title,
+    description: item.description,
+    nextSteps: item.nextSteps,
+    eventTime: iso(item.eventTime),
+    createdAt: item.createdAt,
+  };
+}
+
+export function historyEntryOf(item: HistoryItem) {
+  return {
+    eventId: item.eventId,
+    eventTime: iso(item.eventTime),
+    kind: item.eventKind,
+    source: item.source,
+    field: item.field,
+    outcome: item.outcome,
+    transitions: item.transitions,
+    isTest: item.isTest,
+    recordedAt: item.recordedAt,
+    raw: item.raw,
+  };
+}

@@ -1,0 +1,16 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { requiredEnv } from '../../shared/config/env.ts';
+import { logger } from '../../shared/powertools/logger.ts';
+import { ReadModel } from '../../shared/store/read-model.ts';
+import { createReadApi } from './read-api.ts';
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const api = createReadApi(new ReadModel(doc, requiredEnv('TABLE_NAME')), logger);
+
+export const handler = async (event: APIGatewayProxyEventV2, context?: Context) => {
+  if (context) logger.addContext(context);
+  logger.setCorrelationId(event.requestContext.requestId);
+  return api(event);
+};

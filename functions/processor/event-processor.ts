@@ -1,0 +1,122 @@
+import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
+import { sameJson } from '../../shared/events/canonical-json.ts';
+import type { QualityEvent } from '../../shared/events/quality-event.ts';
+import type { AppLogger } from '../../shared/powertools/logger.ts';
+import type { Counters } from '../../shared/powertools/metrics.ts';
+import { type ApplyOutcome, applyEvent } from '../../shared/state/apply-event.ts';
+import type { StateCache } from '../../shared/store/state-cache.ts';
+import type { StateStore } from '../../shared/store/state-store.ts';
+import {
+  alertItemOf,
+  entityPk,
+  eventItemOf,
+  historyItemOf,
+  type StoredAlert,
+  stateItemOf,
+} from '../../shared/store/table-items.ts';
+
+export interface ProcessorDependencies {
+  readonly store: Pick<StateStore, 'read' | 'commit' | 'pendingAlerts' | 'markAlertsPublished'>;
+  readonly publisher: Pick<AlertPublisher, 'publish'>;
+  readonly cache: StateCache;
+  readonly logger: AppLogger;
+  readonly counters: Counters;
+  /** Days history and event markers are kept; undefined keeps them forever. */
+  readonly historyTtlDays?: number;
+  readonly now?: () => number;
+}
+
+export type ProcessOutcome = ApplyOutcome;
+
+/** A concurrent writer keeps winning the race for one entity: let SQS retry the record later. */
+export class EntityContentionError extends Error {
+  override readonly name = 'EntityContentionError';
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Applies one event: the state machine in memory, then one atomic commit of marker, history, state and alerts,
+ * then the alerts to SNS. Idempotent: a redelivered event finds its marker and only publishes what it still owes.
+ */
+export class EventProcessor {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ProcessorDependencies) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async process(event: QualityEvent): Promise<ProcessOutcome> {
+    const key = entityPk(event.entity);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      const stored = this.deps.cache.get(key) ?? (await this.deps.store.read(event.entity));
+      const result = applyEvent(stored?.state, event);
+      if (result.outcome === 'duplicate') return this.finishDuplicate(event);
+
+      const now = this.now();
+      const createdAt = new Date(now).toISOString();
+      const expiresAt = this.expiresAt(now);
+      const alerts: StoredAlert[] = decideAlerts(result.transitions, result.state).map((alert) =>
+        Object.assign(alert, { createdAt }),
+      );
+      // Even a late event can change the state (a pause joins the set, a richer display number): compare.
+      const writesState = stored === undefined || !sameJson(stored.state, result.state);
+      const revision = (stored?.revision ?? 0) + 1;
+      const outcome = await this.deps.store.commit({
+        event: eventItemOf(event, alerts, createdAt, expiresAt),
+        history: historyItemOf(event, result.outcome, result.transitions, createdAt, expiresAt),
+        state: writesState
+          ? { item: stateItemOf(result.state, revision), expectedRevision: stored?.revision }
+          : undefined,
+        alerts: alerts.map((alert) => alertItemOf(alert, expiresAt)),
+      });
+      if (outcome === 'already-processed') return this.finishDuplicate(event);
+      if (outcome === 'stale-state') {
+        // Another instance wrote this entity since we read it: read again and re-apply.
+        this.deps.cache.delete(key);
+        this.deps.counters.count('StateConflicts', 1);
+        continue;
+      }
+      if (writesState) this.deps.cache.set(key, { state: result.state, revision });
+      else if (stored) this.deps.cache.set(key, stored);
+      this.deps.counters.count(result.outcome === 'applied' ? 'EventsApplied' : 'EventsLate', 1);
+      await this.publish(event.id, alerts);
+      return result.outcome;
+    }
+    throw new EntityContentionError(
+      `${event.entity.kind} ${event.entity.id} changed ${MAX_ATTEMPTS} times while applying an event`,
+    );
+  }
+
+  /** Already processed: publish what a crash or an SNS failure left pending, and nothing else. */
+  private async finishDuplicate(event: QualityEvent): Promise<ProcessOutcome> {
+    this.deps.counters.count('EventsDuplicate', 1);
+    const pending = await this.deps.store.pendingAlerts(event.id);
+    if (pending && pending.length > 0) {
+      this.deps.logger.info('publishing alerts left pending', { eventId: event.id, alerts: pending.length });
+      await this.publish(event.id, pending);
+    }
+    return 'duplicate';
+  }
+
+  private async publish(eventId: string, alerts: readonly StoredAlert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    for (const alert of alerts) {
+      await this.deps.publisher.publish(alert);
+      this.deps.counters.count('AlertsPublished', 1, { name: 'severity', value: alert.severity });
+      this.deps.logger.info('alert published', {
+        alertId: alert.id,
+        kind: alert.kind,
+        severity: alert.severity,
+        entityId: alert.entityId,
+      });
+    }
+    await this.deps.store.markAlertsPublished(eventId);
+  }
+
+  private expiresAt(now: number): number | undefined {
+    const days = this.deps.historyTtlDays;
+    return days === undefined || days <= 0 ? undefined : Math.floor(now / 1000) + Math.round(days * 86_400);
+  }
+}

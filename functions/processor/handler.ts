@@ -1,0 +1,58 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { requiredEnv } from '../../shared/config/env.ts';
+import { logger } from '../../shared/powertools/logger.ts';
+import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
+import { StateCache } from '../../shared/store/state-cache.ts';
+import { StateStore } from '../../shared/store/state-store.ts';
+import { EventProcessor } from './event-processor.ts';
+import { eventsOfMessage } from './queue-message.ts';
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+const counters = powertoolsCounters();
+const historyTtlDays = Number(process.env.HISTORY_TTL_DAYS ?? '0');
+const processor = new EventProcessor({
+  store: new StateStore(doc, requiredEnv('TABLE_NAME')),
+  publisher: new AlertPublisher(new SNSClient({}), requiredEnv('ALERT_TOPIC_ARN')),
+  cache: new StateCache(),
+  logger,
+  counters,
+  historyTtlDays: historyTtlDays > 0 ? historyTtlDays : undefined,
+});
+const batch = new BatchProcessor(EventType.SQS);
+
+/** One SQS record: its events applied in order; a throw marks just this record failed (retried, then DLQ). */
+export async function processRecord(record: SQSRecord): Promise<void> {
+  const receivedAt = Number(record.attributes.SentTimestamp) || Date.now();
+  try {
+    for (const event of eventsOfMessage(record.body, receivedAt)) await processor.process(event);
+  } catch (error) {
+    // The message id and the reason, never the body.
+    logger.error('queue message failed', {
+      messageId: record.messageId,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    throw error;
+  }
+}
+
+export const handler = async (event: SQSEvent, context?: Context) => {
+  if (context) logger.addContext(context);
+  try {
+    // In order, not in parallel: events of one entity in one batch then apply one after the other.
+    return await processPartialResponse(event, processRecord, batch, {
+      processInParallel: false,
+      // Report every failed record, even when all failed, rather than failing the invocation.
+      throwOnFullBatchFailure: false,
+    });
+  } finally {
+    counters.flush();
+  }
+};

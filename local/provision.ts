@@ -1,0 +1,128 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { TABLE_SCHEMA } from '../shared/store/table-schema.ts';
+
+/** What the CDK stack creates, as the local runtime and the tests create it on the emulator. */
+export interface LocalResources {
+  readonly tableName: string;
+  readonly eventQueueUrl: string;
+  readonly eventQueueArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly alertTopicArn: string;
+  readonly appSecretName: string;
+  readonly verifyTokenSecretName: string;
+}
+
+export interface ProvisionOptions {
+  /** Prefix of every name, so that several runs can share one emulator. */
+  readonly prefix: string;
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  /** Seconds a received message stays invisible (Lambda: ≥ 6× the processor timeout). */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Receives before a message moves to the DLQ. */
+  readonly maxReceiveCount?: number;
+}
+
+export async function provisionLocalResources(options: ProvisionOptions): Promise<LocalResources> {
+  const { prefix } = options;
+  const sqs = new SQSClient({});
+  const dynamo = new DynamoDBClient({});
+  const sns = new SNSClient({});
+  const secrets = new SecretsManagerClient({});
+
+  const tableName = `${prefix}-quality`;
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLE_SCHEMA.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE_SCHEMA.sortKey, AttributeType: 'S' },
+        { AttributeName: TABLE_SCHEMA.gsi1.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE_SCHEMA.gsi1.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TABLE_SCHEMA.gsi1.name,
+          KeySchema: [
+            { AttributeName: TABLE_SCHEMA.gsi1.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_SCHEMA.gsi1.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  await waitUntilTableExists({ client: dynamo, maxWaitTime: 30 }, { TableName: tableName });
+  await dynamo.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+    }),
+  );
+
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-events-dlq` }));
+  const dlqArn = await queueArn(sqs, dlq.QueueUrl);
+  const events = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}-events`,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: options.maxReceiveCount ?? 5,
+        }),
+      },
+    }),
+  );
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${prefix}-alerts` }));
+  const appSecretName = `${prefix}/meta-app-secret`;
+  const verifyTokenSecretName = `${prefix}/meta-verify-token`;
+  await secrets.send(new CreateSecretCommand({ Name: appSecretName, SecretString: options.appSecret }));
+  await secrets.send(
+    new CreateSecretCommand({ Name: verifyTokenSecretName, SecretString: options.verifyToken }),
+  );
+  if (!events.QueueUrl || !dlq.QueueUrl || !TopicArn)
+    throw new Error('the emulator did not create every resource');
+  return {
+    tableName,
+    eventQueueUrl: events.QueueUrl,
+    eventQueueArn: await queueArn(sqs, events.QueueUrl),
+    deadLetterQueueUrl: dlq.QueueUrl,
+    alertTopicArn: TopicArn,
+    appSecretName,
+    verifyTokenSecretName,
+  };
+}
+
+/** A queue subscribed to the alert topic: how the tests and `npm start` see what was published. */
+export async function subscribeInbox(topicArn: string, name: string): Promise<string> {
+  const sqs = new SQSClient({});
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!QueueUrl) throw new Error(`queue ${name} was not created`);
+  await new SNSClient({}).send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: await queueArn(sqs, QueueUrl) }),
+  );
+  return QueueUrl;
+}
+
+async function queueArn(sqs: SQSClient, queueUrl: string | undefined): Promise<string> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`queue ${queueUrl} has no ARN`);
+  return arn;
+}

@@ -1,0 +1,124 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { EntityKind, EntityRef } from '../events/quality-event.ts';
+import type { EntityState } from '../state/entity-state.ts';
+import {
+  ALERT_INDEX_PK,
+  type AlertItem,
+  entityPk,
+  GSI1,
+  HISTORY_PREFIX,
+  type HistoryItem,
+  STATE_SK,
+  type StateItem,
+} from './table-items.ts';
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly nextToken?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextToken?: string;
+}
+
+/** A `nextToken` that this API did not hand out. */
+export class InvalidPageTokenError extends Error {
+  override readonly name = 'InvalidPageTokenError';
+}
+
+/** The read side of the table, for the read API: listings by kind, alerts newest first, history newest first. */
+export class ReadModel {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listStates(kind: EntityKind, page: PageRequest): Promise<Page<EntityState>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :kind',
+        ExpressionAttributeValues: { ':kind': kind },
+        Limit: page.limit,
+        ExclusiveStartKey: decodePageToken(page.nextToken),
+      }),
+    );
+    return pageOf((result.Items ?? []) as StateItem[], result.LastEvaluatedKey, (item) => item.state);
+  }
+
+  async listAlerts(page: PageRequest): Promise<Page<AlertItem>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :alert',
+        ExpressionAttributeValues: { ':alert': ALERT_INDEX_PK },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodePageToken(page.nextToken),
+      }),
+    );
+    return pageOf((result.Items ?? []) as AlertItem[], result.LastEvaluatedKey, (item) => item);
+  }
+
+  async history(entity: EntityRef, page: PageRequest): Promise<Page<HistoryItem>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+        ExpressionAttributeValues: { ':pk': entityPk(entity), ':history': HISTORY_PREFIX },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodePageToken(page.nextToken),
+      }),
+    );
+    return pageOf((result.Items ?? []) as HistoryItem[], result.LastEvaluatedKey, (item) => item);
+  }
+
+  async exists(entity: EntityRef): Promise<boolean> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: entityPk(entity), sk: STATE_SK },
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return Item !== undefined;
+  }
+}
+
+function pageOf<I, T>(
+  items: I[],
+  lastKey: Record<string, unknown> | undefined,
+  map: (item: I) => T,
+): Page<T> {
+  return { items: items.map(map), ...(lastKey ? { nextToken: encodePageToken(lastKey) } : {}) };
+}
+
+export function encodePageToken(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** Only keys made of our string attributes are accepted, so a forged token cannot reach DynamoDB malformed. */
+export function decodePageToken(token: string | undefined): Record<string, string> | undefined {
+  if (token === undefined) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidPageTokenError('nextToken is not one this API handed out');
+  }
+  const allowed = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
+  if (
+    key === null ||
+    typeof key !== 'object' ||
+    Array.isArray(key) ||
+    !('pk' in key) ||
+    Object.entries(key).some(([name, value]) => !allowed.has(name) || typeof value !== 'string')
+  ) {
+    throw new InvalidPageTokenError('nextToken is not one this API handed out');
+  }
+  return key as Record<string, string>;
+}

@@ -1,0 +1,124 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { EntityRef } from '../events/quality-event.ts';
+import type { EntityState } from '../state/entity-state.ts';
+import {
+  type AlertItem,
+  EVENT_SK,
+  type EventItem,
+  entityPk,
+  eventPk,
+  type HistoryItem,
+  STATE_SK,
+  type StateItem,
+  type StoredAlert,
+} from './table-items.ts';
+
+export interface StoredState {
+  readonly state: EntityState;
+  readonly revision: number;
+}
+
+/** Everything one event writes, committed atomically in one TransactWriteItems call. */
+export interface EventCommit {
+  readonly event: EventItem;
+  readonly history: HistoryItem;
+  /** Absent for a late event: it is recorded, the state does not change. */
+  readonly state?: { readonly item: StateItem; readonly expectedRevision: number | undefined };
+  readonly alerts: readonly AlertItem[];
+}
+
+export type CommitResult = 'committed' | 'stale-state' | 'already-processed';
+
+/** The processor's access to the table: the one writer of state. */
+export class StateStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async read(entity: EntityRef): Promise<StoredState | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: entityPk(entity), sk: STATE_SK },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const item = Item as StateItem;
+    return { state: item.state, revision: item.revision };
+  }
+
+  /**
+   * One round trip: the event marker (fails if this event was processed before), its history item, the new
+   * state (fails if someone else wrote the entity since we read it) and the alerts, all or nothing.
+   */
+  async commit(commit: EventCommit): Promise<CommitResult> {
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: commit.event,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: this.tableName, Item: commit.history } },
+    ];
+    if (commit.state) {
+      const { item, expectedRevision } = commit.state;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: item,
+          ...(expectedRevision === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'revision = :expected',
+                ExpressionAttributeValues: { ':expected': expectedRevision },
+              }),
+        },
+      });
+    }
+    for (const alert of commit.alerts) items.push({ Put: { TableName: this.tableName, Item: alert } });
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'committed';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'already-processed';
+      if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'stale-state';
+      throw error;
+    }
+  }
+
+  /** The alerts an already-processed event still owes (after a crash or an SNS failure); undefined if unknown. */
+  async pendingAlerts(eventId: string): Promise<readonly StoredAlert[] | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: eventPk(eventId), sk: EVENT_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? ((Item as EventItem).pendingAlerts ?? []) : undefined;
+  }
+
+  async markAlertsPublished(eventId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: eventPk(eventId), sk: EVENT_SK },
+        UpdateExpression: 'REMOVE pendingAlerts SET alertsPublishedAt = :now',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+  }
+}

@@ -1,0 +1,263 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { EventProcessor } from '../../functions/processor/event-processor.ts';
+import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
+import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
+import type { QualityEvent } from '../../shared/events/quality-event.ts';
+import { applyEvent } from '../../shared/state/apply-event.ts';
+import type { EntityState } from '../../shared/state/entity-state.ts';
+import { ReadModel } from '../../shared/store/read-model.ts';
+import { StateCache } from '../../shared/store/state-cache.ts';
+import { StateStore } from '../../shared/store/state-store.ts';
+import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
+import { fixtureNames, readFixture } from '../support/fixtures.ts';
+import { foldEvents } from '../support/fold-events.ts';
+import { useLocalAws } from '../support/local-aws.ts';
+import { recordingCounters, recordingLogger } from '../support/recorders.ts';
+import { sqsEvent } from '../support/sqs-events.ts';
+import { change, eventsOf } from '../support/webhook-builders.ts';
+
+/*
+ * The processor against the emulator's real DynamoDB (conditional writes, transactions) and SNS (an SQS queue
+ * subscribed to the topic reads what was published).
+ */
+
+let runCount = 0;
+let doc: DynamoDBDocumentClient;
+let sqs: SQSClient;
+
+beforeAll(() => {
+  useLocalAws(inject('motoEndpoint'));
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  sqs = new SQSClient({});
+});
+
+interface PublishedAlert {
+  readonly id: string;
+  readonly attributes: Record<string, string>;
+  readonly chatbot: { content: { title: string } };
+}
+
+/** Fresh table, topic and inbox, and a processor wired to them. */
+async function pipeline(options: { failPublishes?: number } = {}) {
+  runCount += 1;
+  const prefix = `proc-${Date.now()}-${runCount}`;
+  const resources = await provisionLocalResources({ prefix, appSecret: 'a', verifyToken: 'v' });
+  const inbox = await subscribeInbox(resources.alertTopicArn, `${prefix}-inbox`);
+  const sns = new SNSClient({});
+  let failures = options.failPublishes ?? 0;
+  // Fault injection in the real client: the first N publishes fail as SNS would with a 5xx.
+  sns.middlewareStack.add(
+    (next) => async (args) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw Object.assign(new Error('injected SNS failure'), { name: 'InternalErrorException' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectPublishFailures' },
+  );
+  const store = new StateStore(doc, resources.tableName);
+  const counters = recordingCounters();
+  const newProcessor = () =>
+    new EventProcessor({
+      store,
+      publisher: new AlertPublisher(sns, resources.alertTopicArn),
+      cache: new StateCache(),
+      logger: recordingLogger(),
+      counters,
+    });
+  const processor = newProcessor();
+  const readModel = new ReadModel(doc, resources.tableName);
+
+  /** Processes a batch the way the handler does: in order, each record failing alone. */
+  async function deliver(event: SQSEvent, using = processor): Promise<SQSBatchResponse> {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        const { eventsOfMessage } = await import('../../functions/processor/queue-message.ts');
+        for (const e of eventsOfMessage(record.body, Date.now())) await using.process(e);
+      } catch {
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  }
+
+  async function published(): Promise<PublishedAlert[]> {
+    const alerts: PublishedAlert[] = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10 }),
+      );
+      if (Messages.length === 0) return alerts;
+      for (const message of Messages) {
+        const envelope = JSON.parse(message.Body ?? '{}');
+        const chatbot = JSON.parse(envelope.Message);
+        const attributes = Object.fromEntries(
+          Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [
+            k,
+            (v as { Value: string }).Value,
+          ]),
+        );
+        alerts.push({ id: chatbot.id, attributes, chatbot });
+      }
+    }
+  }
+
+  async function states(): Promise<Record<string, EntityState>> {
+    const all: EntityState[] = [];
+    for (const kind of ['phone-number', 'template', 'business'] as const) {
+      all.push(...(await readModel.listStates(kind, { limit: 1000 })).items);
+    }
+    return Object.fromEntries(all.map((s) => [s.id, s]));
+  }
+
+  return { resources, processor, newProcessor, deliver, published, states, readModel, counters };
+}
+
+/** Alert ids the pure domain decides for events applied in the given order. */
+function alertsDecidedInOrder(events: readonly QualityEvent[]): string[] {
+  const states = new Map<string, EntityState>();
+  return events.flatMap((event) => {
+    const result = applyEvent(states.get(event.entity.id), event);
+    states.set(event.entity.id, result.state);
+    return decideAlerts(result.transitions, result.state).map((alert) => alert.id);
+  });
+}
+
+const bodiesOf = (events: readonly QualityEvent[]) => events.map((e) => JSON.stringify(e));
+const inMemory = (events: readonly QualityEvent[]) => {
+  const ordered = [...events].sort((a, b) => a.eventTime - b.eventTime || (a.id < b.id ? -1 : 1));
+  return Object.fromEntries([...foldEvents(ordered).states.entries()]);
+};
+
+describe('processor against the local emulator', () => {
+  const fixtureEvents = fixtureNames()
+    .filter((n) => n.endsWith('.json') && !n.startsWith('api.') && !n.startsWith('error.'))
+    .flatMap((name) => parseWebhook(readFixture(name), { receivedAt: Date.UTC(2026, 0, 1) }).events);
+
+  it('drives every fixture to the state of in-memory application, alerting only real (non-test) transitions', async () => {
+    const p = await pipeline();
+    const response = await p.deliver(sqsEvent(bodiesOf(fixtureEvents)));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await p.states()).toEqual(inMemory(fixtureEvents));
+    const alerts = await p.published();
+    expect(alerts.every((a) => a.attributes.wabaId !== '0')).toBe(true);
+    // Exactly the alerts the domain decides when the events are applied in this delivery order.
+    expect(alerts.map((a) => a.id).sort()).toEqual(alertsDecidedInOrder(fixtureEvents).sort());
+    expect(alerts.map((a) => a.attributes.kind)).toEqual(
+      expect.arrayContaining([
+        'phone-flagged',
+        'template-disabled',
+        'template-rejected',
+        'account-restricted',
+      ]),
+    );
+  });
+
+  it('gives the same state and no new alert when the same batch is delivered twice', async () => {
+    const p = await pipeline();
+    await p.deliver(sqsEvent(bodiesOf(fixtureEvents)));
+    const first = await p.states();
+    const firstAlerts = await p.published();
+    // A second instance (cold cache) and the same one (warm cache) both see duplicates.
+    await p.deliver(sqsEvent(bodiesOf(fixtureEvents)), p.newProcessor());
+    await p.deliver(sqsEvent(bodiesOf(fixtureEvents)));
+    expect(await p.states()).toEqual(first);
+    expect(firstAlerts.length).toBeGreaterThan(0);
+    expect(await p.published()).toEqual([]);
+  });
+
+  it('ends a batch delivered in reverse time order in the same state as in order', async () => {
+    const history = [
+      change.templateStatus(100, 'APPROVED'),
+      change.templateQuality(200, 'YELLOW'),
+      change.templateQuality(300, 'RED'),
+      change.templatePaused(310, 'FIRST_PAUSE'),
+      change.templateStatus(400, 'APPROVED', { other_info: { title: 'UNPAUSE' } }),
+      change.templateQuality(500, 'GREEN'),
+      change.phoneQuality(150, 'FLAGGED', { current_limit: 'TIER_10K' }),
+      change.phoneQuality(450, 'UNFLAGGED'),
+    ].flatMap(eventsOf);
+    const inOrder = await pipeline();
+    await inOrder.deliver(sqsEvent(bodiesOf(history)));
+    const reversed = await pipeline();
+    await reversed.deliver(sqsEvent(bodiesOf([...history].reverse())));
+    expect(await reversed.states()).toEqual(await inOrder.states());
+    expect(await inOrder.states()).toEqual(inMemory(history));
+  });
+
+  it('retries a publish that SNS failed, and the alert arrives exactly once', async () => {
+    const p = await pipeline({ failPublishes: 1 });
+    const body = bodiesOf(eventsOf(change.templateQuality(1_760_000_000, 'RED')));
+    const first = await p.deliver(sqsEvent(body));
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(await p.published()).toEqual([]);
+    // SQS redelivers the record after the visibility timeout; a cold instance picks it up.
+    const retry = await p.deliver(sqsEvent(body), p.newProcessor());
+    expect(retry.batchItemFailures).toEqual([]);
+    const alerts = await p.published();
+    expect(alerts.map((a) => a.attributes.kind)).toEqual(['template-quality-red']);
+    // And a third delivery (Meta's duplicate) publishes nothing more.
+    await p.deliver(sqsEvent(body));
+    expect(await p.published()).toEqual([]);
+  });
+
+  it('fails only the poison record of a batch; the rest commits', async () => {
+    const p = await pipeline();
+    const good = bodiesOf(eventsOf(change.phoneQuality(1_760_000_000, 'FLAGGED')));
+    const batch = sqsEvent(['{not json', ...good, JSON.stringify({ kind: 'template-status' })]);
+    const response = await p.deliver(batch);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
+      batch.Records[0]?.messageId,
+      batch.Records[2]?.messageId,
+    ]);
+    expect(Object.values(await p.states())).toMatchObject([{ kind: 'phone-number', status: 'FLAGGED' }]);
+    expect((await p.published()).map((a) => a.attributes.kind)).toEqual(['phone-flagged']);
+  });
+
+  it('keeps a late event in the history without letting it overwrite newer state', async () => {
+    const p = await pipeline();
+    const [green] = eventsOf(change.templateQuality(2_000, 'GREEN'));
+    const [red] = eventsOf(change.templateQuality(1_000, 'RED'));
+    if (!green || !red) throw new Error('no events');
+    await p.deliver(sqsEvent(bodiesOf([green, red])));
+    const [template] = Object.values(await p.states());
+    expect(template).toMatchObject({ qualityScore: 'GREEN' });
+    const history = await p.readModel.history(green.entity, { limit: 10 });
+    expect(history.items.map((h) => [h.eventId, h.outcome])).toEqual([
+      [green.id, 'applied'],
+      [red.id, 'late'],
+    ]);
+    expect(await p.published()).toEqual([]);
+  });
+
+  it('lets two processor instances race on one entity without losing an update', async () => {
+    const p = await pipeline();
+    const a = p.newProcessor();
+    const b = p.newProcessor();
+    const events = [
+      change.templateQuality(100, 'YELLOW'),
+      change.templateStatus(101, 'APPROVED', { message_template_category: 'MARKETING' }),
+      change.templatePaused(102, 'FIRST_PAUSE'),
+      change.templateCategory(103, { previous_category: 'MARKETING', new_category: 'UTILITY' }),
+    ].flatMap(eventsOf);
+    // Each instance warms its cache first, then they interleave writes with stale caches.
+    const [first, second, third, fourth] = events;
+    if (!first || !second || !third || !fourth) throw new Error('no events');
+    await a.process(first);
+    await b.process(second);
+    await a.process(third);
+    await b.process(fourth);
+    expect(await p.states()).toEqual(inMemory(events));
+    expect(p.counters.totals.get('StateConflicts')).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,150 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { createReadApi, type ReadApi } from '../../functions/api/read-api.ts';
+import { EventProcessor } from '../../functions/processor/event-processor.ts';
+import { provisionLocalResources } from '../../local/provision.ts';
+import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { ReadModel } from '../../shared/store/read-model.ts';
+import { StateCache } from '../../shared/store/state-cache.ts';
+import { StateStore } from '../../shared/store/state-store.ts';
+import { apiGatewayEvent } from '../support/api-gateway-events.ts';
+import { useLocalAws } from '../support/local-aws.ts';
+import { recordingCounters, recordingLogger } from '../support/recorders.ts';
+import { change, eventsOf, WABA } from '../support/webhook-builders.ts';
+
+let api: ReadApi;
+
+const get = async (path: string, query?: Record<string, string>) => {
+  const response = await api(apiGatewayEvent({ method: 'GET', path, query }));
+  return { status: response.statusCode, body: JSON.parse(response.body) };
+};
+
+beforeAll(async () => {
+  useLocalAws(inject('motoEndpoint'));
+  const resources = await provisionLocalResources({
+    prefix: `api-${Date.now()}`,
+    appSecret: 'a',
+    verifyToken: 'v',
+  });
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const processor = new EventProcessor({
+    store: new StateStore(doc, resources.tableName),
+    publisher: new AlertPublisher(new SNSClient({}), resources.alertTopicArn),
+    cache: new StateCache(),
+    logger: recordingLogger(),
+    counters: recordingCounters(),
+  });
+  const templates = Array.from({ length: 5 }, (_, i) =>
+    change.templateStatus(1_760_000_000 + i, 'APPROVED', {
+      message_template_id: 1000 + i,
+      message_template_name: `t${i}`,
+    }),
+  );
+  const history = [
+    change.phoneQuality(1_760_000_100, 'FLAGGED', { current_limit: 'TIER_10K' }),
+    change.phoneQuality(1_760_000_200, 'UNFLAGGED'),
+    change.templateQuality(1_760_000_300, 'RED'),
+    change.templatePaused(1_760_000_400, 'FIRST_PAUSE'),
+  ];
+  for (const event of [...templates, ...history].flatMap(eventsOf)) await processor.process(event);
+  api = createReadApi(new ReadModel(doc, resources.tableName), recordingLogger());
+});
+
+describe('read API against the local emulator', () => {
+  it('lists phone numbers in the public shape', async () => {
+    const { status, body } = await get('/v1/phone-numbers');
+    expect(status).toBe(200);
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        id: `${WABA}:15550783881`,
+        wabaId: WABA,
+        displayPhoneNumber: '15550783881',
+        status: 'CONNECTED',
+        messagingLimit: 'TIER_10K',
+        updatedAt: '2025-10-09T08:56:40.000Z',
+      }),
+    ]);
+  });
+
+  it('lists templates with their pause count', async () => {
+    const { body } = await get('/v1/templates');
+    expect(body.items).toHaveLength(6);
+    expect(body.items).toContainEqual(
+      expect.objectContaining({
+        templateId: '1304694804498707',
+        status: 'PAUSED',
+        qualityScore: 'RED',
+        pauseCount: 1,
+      }),
+    );
+  });
+
+  it('pages through a long list with limit and nextToken', async () => {
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const { status, body } = await get('/v1/templates', {
+        limit: '2',
+        ...(nextToken ? { nextToken } : {}),
+      });
+      expect(status).toBe(200);
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...body.items.map((t: { id: string }) => t.id));
+      nextToken = body.nextToken;
+    } while (nextToken);
+    expect(new Set(seen).size).toBe(6);
+  });
+
+  it('lists alerts newest first', async () => {
+    const { body } = await get('/v1/alerts');
+    expect(body.items.map((a: { kind: string }) => a.kind)).toEqual([
+      'template-paused',
+      'template-quality-red',
+      'phone-unflagged',
+      'phone-flagged',
+    ]);
+    expect(body.items[0]).toMatchObject({
+      severity: 'CRITICAL',
+      wabaId: WABA,
+      title: expect.stringContaining('cart_reminder'),
+    });
+  });
+
+  it('shows the history of one phone number, newest first', async () => {
+    const { status, body } = await get(
+      `/v1/phone-numbers/${encodeURIComponent(`${WABA}:15550783881`)}/history`,
+    );
+    expect(status).toBe(200);
+    expect(
+      body.items.map(
+        (h: { outcome: string; transitions: { attribute: string; to: unknown }[] }) =>
+          h.transitions.find((t) => t.attribute === 'status')?.to,
+      ),
+    ).toEqual(['CONNECTED', 'FLAGGED']);
+    expect(body.items[0]).toMatchObject({
+      source: 'webhook',
+      field: 'phone_number_quality_update',
+      raw: { event: 'UNFLAGGED' },
+    });
+  });
+
+  it.each([
+    ['/v1/phone-numbers/nope/history', undefined, 404],
+    ['/v1/templates/nope/history', undefined, 404],
+    ['/v1/unknown', undefined, 404],
+    ['/v2/templates', undefined, 404],
+    ['/v1/templates', { limit: '0' }, 400],
+    ['/v1/templates', { limit: 'ten' }, 400],
+    ['/v1/templates', { limit: '1001' }, 400],
+    ['/v1/templates', { nextToken: 'garbage' }, 400],
+    ['/v1/templates', { nextToken: Buffer.from('{"pk":{"S":"x"}}').toString('base64url') }, 400],
+  ])('GET %s %j → %i with a clear error', async (path, query, status) => {
+    const response = await get(path, query);
+    expect(response.status).toBe(status);
+    expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+  });
+});
