@@ -1,7 +1,9 @@
 import { benchBundles } from './bundles.ts';
 import { benchIngestCost } from './ingest-cost.ts';
+import { benchProcessor } from './processor-cost.ts';
 
 /** `npm run bench`: figures and ratios against their floors. Never run in tests: this machine is noisy. */
 console.log(`# whatsapp-quality-monitor benchmarks (${new Date().toISOString()}, node ${process.version})`);
 await benchIngestCost();
 await benchBundles();
+await benchProcessor();
