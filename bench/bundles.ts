@@ -40,6 +40,9 @@ function coldImportMs(file: string, env: Record<string, string>, runs = 9): numb
 
 export const LAMBDA_ENTRIES: Record<string, string> = {
   ingest: 'functions/ingest/handler.ts',
+  processor: 'functions/processor/handler.ts',
+  poller: 'functions/poller/handler.ts',
+  api: 'functions/api/handler.ts',
 };
 
 const ENV = {
@@ -47,6 +50,10 @@ const ENV = {
   EVENT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/events',
   APP_SECRET_NAME: 'app',
   VERIFY_TOKEN_SECRET_NAME: 'token',
+  TABLE_NAME: 'table',
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+  GRAPH_TOKEN_SECRET_NAME: 'graph',
+  WABA_IDS: '1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
 

@@ -1,5 +1,6 @@
 import { benchBundles } from './bundles.ts';
 import { benchIngestCost } from './ingest-cost.ts';
+import { benchPollerCalls } from './poller-calls.ts';
 import { benchProcessor } from './processor-cost.ts';
 
 /** `npm run bench`: figures and ratios against their floors. Never run in tests: this machine is noisy. */
@@ -7,3 +8,4 @@ console.log(`# whatsapp-quality-monitor benchmarks (${new Date().toISOString()},
 await benchIngestCost();
 await benchBundles();
 await benchProcessor();
+await benchPollerCalls();

@@ -5,6 +5,7 @@ import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import { type ApplyOutcome, applyEvent } from '../../shared/state/apply-event.ts';
+import type { Transition } from '../../shared/state/transition.ts';
 import type { StateCache } from '../../shared/store/state-cache.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
 import {
@@ -81,12 +82,27 @@ export class EventProcessor {
       if (writesState) this.deps.cache.set(key, { state: result.state, revision });
       else if (stored) this.deps.cache.set(key, stored);
       this.deps.counters.count(result.outcome === 'applied' ? 'EventsApplied' : 'EventsLate', 1);
+      if (event.source === 'poll') this.countDrift(event, result.transitions);
       await this.publish(event.id, alerts);
       return result.outcome;
     }
     throw new EntityContentionError(
       `${event.entity.kind} ${event.entity.id} changed ${MAX_ATTEMPTS} times while applying an event`,
     );
+  }
+
+  /**
+   * A poll that changes a known value found something no webhook reported: webhooks are being missed (app in
+   * dev mode, a field not subscribed, an outage). Operators watch the `PollDrift` metric for it.
+   */
+  private countDrift(event: QualityEvent, transitions: readonly Transition[]): void {
+    const drifted = transitions.filter((t) => t.from !== null && !t.attribute.startsWith('poller'));
+    if (drifted.length === 0) return;
+    this.deps.counters.count('PollDrift', drifted.length);
+    this.deps.logger.info('poll found changes no webhook reported', {
+      entityId: event.entity.id,
+      attributes: drifted.map((t) => t.attribute),
+    });
   }
 
   /** Already processed: publish what a crash or an SNS failure left pending, and nothing else. */

@@ -13,6 +13,7 @@ const EVENT_KINDS = [
   'business-capability',
   'account-update',
   'account-alert',
+  'poller-access',
 ] as const;
 
 /** The envelope every queued event must have; the kind's own fields were validated where it was made. */

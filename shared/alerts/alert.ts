@@ -44,6 +44,8 @@ export const ALERT_KINDS = [
   'account-offboarded',
   'account-reconnected',
   'meta-account-alert',
+  'poller-cannot-read-waba',
+  'poller-access-restored',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -5,7 +5,10 @@ export interface EventIdentityInput {
   readonly source: EventSource;
   readonly wabaId: string;
   readonly field: string;
-  /** `entry.time` in seconds as sent, or null when Meta sent none (then redeliveries still collapse). */
+  /**
+   * `entry.time` in seconds as sent, or null when Meta sent none (then redeliveries still collapse); for a poll,
+   * the time of the answer in milliseconds.
+   */
   readonly entryTime: number | null;
   readonly value: unknown;
   /** Distinguishes several events derived from one change (e.g. the portfolio limit of a phone update). */

@@ -160,6 +160,17 @@ export interface AccountAlertEvent extends EventEnvelope {
   readonly description?: string;
 }
 
+/**
+ * Whether the poller could read a WABA. Sent on every poll, so the processor (the one writer) alerts once when
+ * access is lost, and once when it is back, instead of on every run.
+ */
+export interface PollerAccessEvent extends EventEnvelope {
+  readonly kind: 'poller-access';
+  readonly access: 'ok' | 'denied';
+  /** e.g. `auth 190/463`: the class of the Graph API error and its codes, never its message. */
+  readonly error?: string;
+}
+
 export type QualityEvent =
   | PhoneQualityEvent
   | PhoneNameEvent
@@ -170,6 +181,7 @@ export type QualityEvent =
   | TemplateSnapshotEvent
   | BusinessCapabilityEvent
   | AccountUpdateEvent
-  | AccountAlertEvent;
+  | AccountAlertEvent
+  | PollerAccessEvent;
 
 export type QualityEventKind = QualityEvent['kind'];

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
-import { phoneNumberEntity, templateEntity } from '../events/entity-ids.ts';
+import { businessEntity, phoneNumberEntity, templateEntity } from '../events/entity-ids.ts';
 import { eventIdOf } from '../events/event-identity.ts';
 import type {
   EntityRef,
   EventEnvelope,
   PhoneSnapshotEvent,
+  PollerAccessEvent,
   TemplateSnapshotEvent,
 } from '../events/quality-event.ts';
 import { normalizeMessagingLimit } from '../meta/messaging-limit.ts';
@@ -56,7 +57,8 @@ function envelope(field: string, entity: EntityRef, record: unknown, ctx: PollCo
     source: 'poll',
     wabaId: ctx.wabaId,
     field,
-    entryTime: Math.trunc(ctx.polledAt / 1000),
+    // Milliseconds: two polls within one second are still two observations.
+    entryTime: ctx.polledAt,
     value: record,
   });
   return {
@@ -108,5 +110,20 @@ export function templateSnapshotOf(record: PolledTemplate, ctx: PollContext): Te
     status: record.status ? coded(TEMPLATE_STATUSES, record.status) : undefined,
     qualityScore: score ? coded(TEMPLATE_QUALITY_SCORES, score) : undefined,
     category: record.category ? coded(TEMPLATE_CATEGORIES, record.category) : undefined,
+  };
+}
+
+/** The poller's word on whether it could read a WABA this run (see PollerAccessEvent). */
+export function pollerAccessEventOf(
+  ctx: PollContext,
+  access: 'ok' | 'denied',
+  error?: string,
+): PollerAccessEvent {
+  const record = { access, ...(error ? { error } : {}) };
+  return {
+    ...envelope('poller_access', businessEntity(ctx.wabaId), record, ctx),
+    kind: 'poller-access',
+    access,
+    ...(error ? { error } : {}),
   };
 }

@@ -32,6 +32,7 @@ export function applyEvent(state: EntityState | undefined, event: QualityEvent):
     case 'business-capability':
     case 'account-update':
     case 'account-alert':
+    case 'poller-access':
       return applyBusinessEvent((state as BusinessState) ?? initialBusinessState(event), event);
   }
 }

@@ -2,12 +2,17 @@ import type {
   AccountAlertEvent,
   AccountUpdateEvent,
   BusinessCapabilityEvent,
+  PollerAccessEvent,
 } from '../events/quality-event.ts';
 import { storedValue } from '../meta/vocabulary.ts';
 import type { BusinessState } from './entity-state.ts';
 import { type AttributeUpdates, type MergeResult, mergeAttributes } from './merge-attributes.ts';
 
-export type BusinessEvent = BusinessCapabilityEvent | AccountUpdateEvent | AccountAlertEvent;
+export type BusinessEvent =
+  | BusinessCapabilityEvent
+  | AccountUpdateEvent
+  | AccountAlertEvent
+  | PollerAccessEvent;
 
 export function initialBusinessState(event: BusinessEvent): BusinessState {
   return {
@@ -36,6 +41,11 @@ function businessUpdatesOf(event: BusinessEvent): AttributeUpdates {
         banDate: event.banState ? (event.banDate ?? null) : undefined,
         restrictions: event.event.code === 'ACCOUNT_RESTRICTION' ? (event.restrictions ?? []) : undefined,
         violationType: event.violationType,
+      };
+    case 'poller-access':
+      return {
+        pollerAccess: event.access === 'ok' ? 'OK' : 'DENIED',
+        pollerAccessError: event.error ?? null,
       };
     case 'account-alert':
       // Each alert type is its own attribute, so alerts of different types never overwrite each other.

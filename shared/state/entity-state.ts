@@ -90,6 +90,9 @@ export interface BusinessState extends EntityStateBase {
   readonly banDate?: string | null;
   readonly restrictions?: readonly AccountRestriction[];
   readonly violationType?: string;
+  /** Whether the poller can read this WABA (OK or DENIED), and the Graph API error when it cannot. */
+  readonly pollerAccess?: string;
+  readonly pollerAccessError?: string | null;
   /** Meta `account_alerts` by alert type. */
   readonly accountAlerts: Readonly<Record<string, AccountAlertState>>;
 }

@@ -4,7 +4,11 @@ import { ALERT_KINDS, type AlertKind } from '../../../shared/alerts/alert.ts';
 import { alertMessageOf, chatbotNotificationOf, emailTextOf } from '../../../shared/alerts/alert-message.ts';
 import { decideAlerts } from '../../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../../shared/events/quality-event.ts';
-import { phoneSnapshotOf, polledPhoneNumber } from '../../../shared/graph/polled-records.ts';
+import {
+  phoneSnapshotOf,
+  polledPhoneNumber,
+  pollerAccessEventOf,
+} from '../../../shared/graph/polled-records.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';
 import type { StoredAlert } from '../../../shared/store/table-items.ts';
@@ -40,6 +44,9 @@ const poll = (minute: number, fields: Record<string, unknown>): QualityEvent =>
       polledAt: Date.UTC(2026, 0, 1, 0, minute),
     },
   );
+
+const access = (minute: number, result: 'ok' | 'denied', error?: string): QualityEvent =>
+  pollerAccessEventOf({ wabaId: WABA, polledAt: Date.UTC(2026, 0, 1, 0, minute) }, result, error);
 
 /** A scenario whose last step raises each alert kind (realistic, through parser and reducer). */
 const SCENARIOS: Record<AlertKind, (ChangeSpec | QualityEvent)[]> = {
@@ -147,6 +154,8 @@ const SCENARIOS: Record<AlertKind, (ChangeSpec | QualityEvent)[]> = {
   'account-deleted': [change.accountUpdate(100, { event: 'ACCOUNT_DELETED' })],
   'account-offboarded': [change.accountUpdate(100, { event: 'ACCOUNT_OFFBOARDED' })],
   'account-reconnected': [change.accountUpdate(100, { event: 'ACCOUNT_RECONNECTED' })],
+  'poller-cannot-read-waba': [access(1, 'denied', 'auth 190/463')],
+  'poller-access-restored': [access(1, 'denied', 'permission 200'), access(2, 'ok')],
   'meta-account-alert': [
     change.accountAlert(100, {
       alert_type: 'INCREASED_CAPABILITIES_ELIGIBILITY_DEFERRED',

@@ -7,6 +7,7 @@ import {
   phoneSnapshotOf,
   polledPhoneNumber,
   polledTemplate,
+  pollerAccessEventOf,
   templateSnapshotOf,
 } from '../../../shared/graph/polled-records.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
@@ -43,6 +44,11 @@ function phonePoll(minute: number, fields: Record<string, unknown>): QualityEven
 function templatePoll(minute: number, fields: Record<string, unknown>): QualityEvent {
   const record = polledTemplate.parse({ id: TEMPLATE_ID, name: 'cart_reminder', language: 'en', ...fields });
   return templateSnapshotOf(record, { wabaId: WABA, polledAt: at(minute) * 1000 });
+}
+
+/** The poller's access event for the builders' WABA at `minute`. */
+function pollerAccess(minute: number, access: 'ok' | 'denied', error?: string): QualityEvent {
+  return pollerAccessEventOf({ wabaId: WABA, polledAt: at(minute) * 1000 }, access, error);
 }
 
 const isEvent = (step: Step): step is QualityEvent => 'kind' in step;
@@ -368,6 +374,19 @@ const ALERT_ROWS: readonly AlertRow[] = [
   business('meta-account-alert', 'WARNING', 'unknown Meta severity falls back to WARNING', [
     change.accountAlert(at(0), { alert_type: 'SOMETHING_NEW', alert_severity: 'SEVERE' }),
   ]),
+
+  // ---- the poller's access to the WABA: alerted once when lost, once when back
+  business('poller-cannot-read-waba', 'CRITICAL', 'poll denied (expired token)', [
+    pollerAccess(0, 'denied', 'auth 190/463'),
+  ]),
+  business('poller-cannot-read-waba', 'CRITICAL', 'poll OK then denied (permission)', [
+    pollerAccess(0, 'ok'),
+    pollerAccess(1, 'denied', 'permission 200'),
+  ]),
+  business('poller-access-restored', 'INFO', 'poll denied then OK', [
+    pollerAccess(0, 'denied', 'auth 190'),
+    pollerAccess(1, 'ok'),
+  ]),
 ];
 
 describe('decideAlerts: one alert per rule', () => {
@@ -398,6 +417,13 @@ interface SilentRow {
 }
 
 const SILENT_ROWS: readonly SilentRow[] = [
+  // ---- the poller: access OK on every run, and a denial repeated run after run, alert nothing (more)
+  { scenario: 'first poll OK', steps: [pollerAccess(0, 'ok')] },
+  { scenario: 'poll OK run after run', steps: [pollerAccess(0, 'ok'), pollerAccess(1, 'ok')] },
+  {
+    scenario: 'poll denied run after run alerts only the first time',
+    steps: [pollerAccess(0, 'denied', 'auth 190'), pollerAccess(1, 'denied', 'auth 190')],
+  },
   // ---- first sightings of healthy or neutral values
   { scenario: 'first-seen GREEN template quality', steps: [change.templateQuality(at(0), 'GREEN')] },
   { scenario: 'first-seen GREEN phone quality', steps: [phonePoll(0, { quality_rating: 'GREEN' })] },
