@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventVersionOf } from '../../../shared/events/event-identity.ts';
 import type { QualityEvent } from '../../../shared/events/quality-event.ts';
-import { phoneSnapshotOf, polledPhoneNumber } from '../../../shared/graph/polled-records.ts';
+import {
+  phoneSnapshotOf,
+  polledPhoneNumber,
+  pollerAccessEventOf,
+} from '../../../shared/graph/polled-records.ts';
 import { foldEvents } from '../../support/fold-events.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
 
