@@ -1,0 +1,100 @@
+import type { Node } from 'constructs';
+
+/** What a user configures, through `cdk.json` context or `-c key=value` (README, "Configuration"). */
+export interface MonitorConfig {
+  /** WhatsApp Business Account ids the poller reads. */
+  readonly wabaIds: readonly string[];
+  readonly alertEmails: readonly string[];
+  /** Both set: alerts also go to this Slack channel through AWS Chatbot. */
+  readonly slackWorkspaceId?: string;
+  readonly slackChannelId?: string;
+  readonly pollRateMinutes: number;
+  /** Days history, event markers and alerts are kept; 0 keeps them forever. */
+  readonly historyRetentionDays: number;
+  readonly graphApiVersion: string;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Days Lambda and API logs are kept. */
+  readonly logRetentionDays: number;
+  /** Steady-state requests per second the webhook stage accepts (burst is twice that). */
+  readonly webhookRateLimit: number;
+  /** Keep the table (and its data) when the stack is deleted. */
+  readonly retainData: boolean;
+}
+
+export const DEFAULTS: MonitorConfig = {
+  wabaIds: [],
+  alertEmails: [],
+  pollRateMinutes: 15,
+  historyRetentionDays: 0,
+  graphApiVersion: 'v24.0',
+  logLevel: 'INFO',
+  logRetentionDays: 30,
+  webhookRateLimit: 100,
+  retainData: true,
+};
+
+/** A context value the user set wrongly: says which key, what was given and what is expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration from CDK context, with defaults, checking every value. */
+export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorConfig {
+  const get = (key: string): unknown => node.tryGetContext(key);
+  const list = (key: string): string[] => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return [];
+    if (Array.isArray(value)) return value.map(String);
+    return String(value)
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  };
+  const number = (key: string, fallback: number, min: number): number => {
+    const value = get(key);
+    if (value === undefined || value === null || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min)
+      throw new ConfigError(`context ${key}=${String(value)}: expected a number ≥ ${min}`);
+    return n;
+  };
+  const text = (key: string): string | undefined => {
+    const value = get(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+
+  const wabaIds = list('wabaIds');
+  for (const id of wabaIds)
+    if (!/^\d+$/.test(id)) throw new ConfigError(`context wabaIds: "${id}" is not a WABA id (digits)`);
+  const alertEmails = list('alertEmails');
+  for (const email of alertEmails) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      throw new ConfigError(`context alertEmails: "${email}" is not an email address`);
+  }
+  const slackWorkspaceId = text('slackWorkspaceId');
+  const slackChannelId = text('slackChannelId');
+  if ((slackWorkspaceId === undefined) !== (slackChannelId === undefined)) {
+    throw new ConfigError('context slackWorkspaceId and slackChannelId go together: set both or neither');
+  }
+  const graphApiVersion = text('graphApiVersion') ?? DEFAULTS.graphApiVersion;
+  if (!/^v\d+\.\d+$/.test(graphApiVersion))
+    throw new ConfigError(`context graphApiVersion=${graphApiVersion}: expected like v24.0`);
+  const logLevel = (text('logLevel') ?? DEFAULTS.logLevel).toUpperCase();
+  if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel)) {
+    throw new ConfigError(`context logLevel=${logLevel}: expected DEBUG, INFO, WARN or ERROR`);
+  }
+  const retain = text('retainData');
+  return {
+    wabaIds,
+    alertEmails,
+    slackWorkspaceId,
+    slackChannelId,
+    pollRateMinutes: number('pollRateMinutes', DEFAULTS.pollRateMinutes, 1),
+    historyRetentionDays: number('historyRetentionDays', DEFAULTS.historyRetentionDays, 0),
+    graphApiVersion,
+    logLevel: logLevel as MonitorConfig['logLevel'],
+    logRetentionDays: number('logRetentionDays', DEFAULTS.logRetentionDays, 1),
+    webhookRateLimit: number('webhookRateLimit', DEFAULTS.webhookRateLimit, 1),
+    retainData: retain === undefined ? DEFAULTS.retainData : retain !== 'false',
+  };
+}

@@ -1,0 +1,56 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
+import { ManagedPolicy, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlertsProps {
+  readonly alertEmails: readonly string[];
+  readonly slackWorkspaceId?: string;
+  readonly slackChannelId?: string;
+}
+
+/**
+ * The alert topic, encrypted with a customer-managed key whose policy lets CloudWatch alarms and AWS Chatbot use
+ * it (they cannot use the AWS-managed `alias/aws/sns` key), email subscriptions, and optionally a Slack channel.
+ */
+export class Alerts extends Construct {
+  readonly topic: Topic;
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: AlertsProps) {
+    super(scope, id);
+    this.key = new Key(this, 'alerts-key', {
+      description: 'Encrypts the WhatsApp quality alert topic',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(7),
+    });
+    for (const service of ['cloudwatch.amazonaws.com', 'chatbot.amazonaws.com']) {
+      this.key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    }
+    this.topic = new Topic(this, 'alerts-topic', {
+      displayName: 'WhatsApp quality alerts',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    for (const email of props.alertEmails) this.topic.addSubscription(new EmailSubscription(email));
+
+    if (props.slackWorkspaceId && props.slackChannelId) {
+      new SlackChannelConfiguration(this, 'slack-channel', {
+        slackChannelConfigurationName: `whatsapp-quality-${props.slackChannelId}`,
+        slackWorkspaceId: props.slackWorkspaceId,
+        slackChannelId: props.slackChannelId,
+        notificationTopics: [this.topic],
+        loggingLevel: LoggingLevel.ERROR,
+        // Read-only in Slack: the channel shows alerts, it cannot change the account.
+        guardrailPolicies: [ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+      });
+    }
+    new CfnOutput(scope, 'AlertTopicArn', {
+      value: this.topic.topicArn,
+      description: 'SNS topic of the alerts',
+    });
+  }
+}

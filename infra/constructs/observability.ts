@@ -1,0 +1,183 @@
+import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface ObservabilityProps {
+  readonly topic: ITopic;
+  readonly api: HttpApi;
+  readonly queue: IQueue;
+  readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  readonly functions: Readonly<Record<string, IFunction>>;
+  /** Set when WABAs are polled: alarms when no run succeeded for two periods. */
+  readonly pollRateMinutes?: number;
+}
+
+const NAMESPACE = 'WhatsAppQualityMonitor';
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** Alarms to the alert topic, and a dashboard of the pipeline's key figures. */
+export class Observability extends Construct {
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const action = new SnsAction(props.topic);
+    const alarm = (
+      alarmId: string,
+      description: string,
+      metric: IMetric,
+      threshold: number,
+      options: Partial<{ comparison: ComparisonOperator; missing: TreatMissingData; periods: number }> = {},
+    ) => {
+      const created = new Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: options.periods ?? 1,
+        comparisonOperator: options.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: options.missing ?? TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      this.alarms.push(created);
+      return created;
+    };
+
+    for (const [name, dlq] of Object.entries(props.deadLetterQueues)) {
+      alarm(
+        `${name}-dlq-not-empty`,
+        `${name} dead-letter queue has messages: see README "Operate" to inspect and redrive`,
+        dlq.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        1,
+      );
+    }
+    alarm(
+      'events-oldest-message-age',
+      'Events wait on the queue for more than 10 minutes: the processor is failing or throttled',
+      props.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      600,
+    );
+    for (const [name, fn] of Object.entries(props.functions)) {
+      alarm(
+        `${name}-errors`,
+        `${name} Lambda errors`,
+        fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+      );
+      alarm(
+        `${name}-throttles`,
+        `${name} Lambda throttles`,
+        fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+      );
+    }
+    alarm(
+      'api-5xx',
+      'The HTTP API answered 5xx: Meta retries, but look at the ingest logs',
+      props.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      1,
+    );
+    if (props.pollRateMinutes !== undefined) {
+      alarm(
+        'poller-not-succeeding',
+        'No poll of the Graph API succeeded for two schedule periods',
+        new Metric({
+          namespace: NAMESPACE,
+          metricName: 'PollRunsSucceeded',
+          dimensionsMap: { service: 'quality-poller' },
+          period: Duration.minutes(props.pollRateMinutes * 2),
+          statistic: 'Sum',
+        }),
+        1,
+        { comparison: ComparisonOperator.LESS_THAN_THRESHOLD, missing: TreatMissingData.BREACHING },
+      );
+    }
+
+    const custom = (service: string, metricName: string, label = metricName) =>
+      new Metric({
+        namespace: NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        period: FIVE_MINUTES,
+        statistic: 'Sum',
+        label,
+      });
+    this.dashboard = new Dashboard(this, 'dashboard', {
+      dashboardName: `whatsapp-quality-${Aws.STACK_NAME}`.slice(0, 255),
+    });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          '# WhatsApp quality monitor\nWebhooks → ingest → SQS → processor → DynamoDB + SNS alerts; poller as fallback.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Webhook deliveries',
+        left: [
+          custom('quality-ingest', 'DeliveriesReceived'),
+          custom('quality-ingest', 'EventsEnqueued'),
+          custom('quality-ingest', 'ChangesIgnored'),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Event queue',
+        left: [props.queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES })],
+        right: [props.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES })],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Processor',
+        left: [
+          custom('quality-processor', 'EventsApplied'),
+          custom('quality-processor', 'EventsLate'),
+          custom('quality-processor', 'EventsDuplicate'),
+          custom('quality-processor', 'StateConflicts'),
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Alerts published',
+        left: [custom('quality-processor', 'AlertsPublished')],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Poller: calls and drift (changes no webhook reported)',
+        left: [custom('quality-poller', 'GraphApiCalls'), custom('quality-poller', 'PollRunsSucceeded')],
+        right: [custom('quality-processor', 'PollDrift')],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: Object.entries(props.functions).map(([name, fn]) =>
+          fn.metricErrors({ period: FIVE_MINUTES, label: name }),
+        ),
+        width: 8,
+      }),
+    );
+    new CfnOutput(scope, 'DashboardUrl', {
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,
+      description: 'CloudWatch dashboard of the pipeline',
+    });
+  }
+}

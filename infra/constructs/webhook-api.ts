@@ -1,0 +1,118 @@
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { MonitorFunction } from './monitor-function.ts';
+
+export interface WebhookApiProps {
+  readonly queue: IQueue;
+  readonly table: ITableV2;
+  readonly appSecret: ISecret;
+  readonly verifyToken: ISecret;
+  readonly rateLimit: number;
+  readonly logLevel: string;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The HTTP API: `GET`/`POST /webhook` open to Meta (signature-checked in the ingest), the `/v1/...` read routes
+ * behind IAM authorization, stage throttling that protects the ingest and the queue, and access logs.
+ */
+export class WebhookApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly ingest: MonitorFunction;
+  readonly reader: MonitorFunction;
+
+  constructor(scope: Construct, id: string, props: WebhookApiProps) {
+    super(scope, id);
+    this.ingest = new MonitorFunction(this, 'ingest-fn', {
+      entry: 'functions/ingest/handler.ts',
+      description: 'Meta webhook: handshake, signature check, events to SQS',
+      serviceName: 'quality-ingest',
+      logLevel: props.logLevel,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        EVENT_QUEUE_URL: props.queue.queueUrl,
+        APP_SECRET_NAME: props.appSecret.secretArn,
+        VERIFY_TOKEN_SECRET_NAME: props.verifyToken.secretArn,
+      },
+    });
+    props.queue.grantSendMessages(this.ingest);
+    props.appSecret.grantRead(this.ingest);
+    props.verifyToken.grantRead(this.ingest);
+
+    this.reader = new MonitorFunction(this, 'read-api-fn', {
+      entry: 'functions/api/handler.ts',
+      description: 'Read API: phone numbers, templates, alerts, history',
+      serviceName: 'quality-read-api',
+      logLevel: props.logLevel,
+      logRetentionDays: props.logRetentionDays,
+      environment: { TABLE_NAME: props.table.tableName },
+    });
+    props.table.grantReadData(this.reader);
+
+    this.api = new HttpApi(this, 'http-api', {
+      description: 'WhatsApp quality monitor: Meta webhook and read API',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'access-logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'default-stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      // Protects the ingest (and the account's Lambda concurrency) from floods: Meta's own rate is far lower.
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.rateLimit * 2 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const ingestIntegration = new HttpLambdaIntegration('ingest-integration', this.ingest);
+    this.api.addRoutes({
+      path: '/webhook',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: ingestIntegration,
+    });
+    const readIntegration = new HttpLambdaIntegration('read-integration', this.reader);
+    const iam = new HttpIamAuthorizer();
+    for (const path of [
+      '/v1/phone-numbers',
+      '/v1/templates',
+      '/v1/alerts',
+      '/v1/phone-numbers/{id}/history',
+      '/v1/templates/{id}/history',
+    ]) {
+      this.api.addRoutes({ path, methods: [HttpMethod.GET], integration: readIntegration, authorizer: iam });
+    }
+
+    new CfnOutput(scope, 'CallbackUrl', {
+      value: `${this.api.apiEndpoint}/webhook`,
+      description: 'Paste into Meta App Dashboard > WhatsApp > Configuration > Callback URL',
+    });
+    new CfnOutput(scope, 'ReadApiUrl', {
+      value: `${this.api.apiEndpoint}/v1`,
+      description: 'IAM-authorized read API',
+    });
+  }
+}

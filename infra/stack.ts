@@ -1,0 +1,70 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { MonitorConfig } from './config.ts';
+import { Alerts } from './constructs/alerts.ts';
+import { Observability } from './constructs/observability.ts';
+import { Pipeline } from './constructs/pipeline.ts';
+import { Poller } from './constructs/poller.ts';
+import { MonitorSecrets } from './constructs/secrets.ts';
+import { WebhookApi } from './constructs/webhook-api.ts';
+
+export interface QualityMonitorStackProps extends StackProps {
+  readonly config: MonitorConfig;
+}
+
+/** The whole monitor, read top to bottom like the architecture diagram. */
+export class QualityMonitorStack extends Stack {
+  readonly alerts: Alerts;
+  readonly secrets: MonitorSecrets;
+  readonly pipeline: Pipeline;
+  readonly webhookApi: WebhookApi;
+  readonly poller: Poller;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: QualityMonitorStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logs = { logLevel: config.logLevel, logRetentionDays: config.logRetentionDays };
+
+    this.alerts = new Alerts(this, 'alerts', config);
+    this.secrets = new MonitorSecrets(this, 'secrets');
+    this.pipeline = new Pipeline(this, 'pipeline', {
+      alertTopic: this.alerts.topic,
+      historyRetentionDays: config.historyRetentionDays,
+      retainData: config.retainData,
+      ...logs,
+    });
+    this.webhookApi = new WebhookApi(this, 'webhook-api', {
+      queue: this.pipeline.queue,
+      table: this.pipeline.table,
+      appSecret: this.secrets.appSecret,
+      verifyToken: this.secrets.verifyToken,
+      rateLimit: config.webhookRateLimit,
+      ...logs,
+    });
+    this.poller = new Poller(this, 'poller', {
+      queue: this.pipeline.queue,
+      graphToken: this.secrets.graphToken,
+      wabaIds: config.wabaIds,
+      rateMinutes: config.pollRateMinutes,
+      graphApiVersion: config.graphApiVersion,
+      ...logs,
+    });
+    this.observability = new Observability(this, 'observability', {
+      topic: this.alerts.topic,
+      api: this.webhookApi.api,
+      queue: this.pipeline.queue,
+      deadLetterQueues: {
+        events: this.pipeline.deadLetterQueue,
+        'poll-schedule': this.poller.deadLetterQueue,
+      },
+      functions: {
+        ingest: this.webhookApi.ingest,
+        processor: this.pipeline.processor,
+        poller: this.poller.fn,
+        'read-api': this.webhookApi.reader,
+      },
+      pollRateMinutes: config.wabaIds.length > 0 ? config.pollRateMinutes : undefined,
+    });
+  }
+}
