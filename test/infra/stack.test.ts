@@ -206,9 +206,7 @@ describe('poll schedule', () => {
 });
 
 describe('least privilege', () => {
-  function statementsOf(fn: {
-    role?: { node: { findChild(id: string): { node: { defaultChild?: unknown } } } };
-  }) {
+  function statementsOf(fn: { role?: { node: { defaultChild?: unknown } } }) {
     const policies = template.findResources('AWS::IAM::Policy');
     const roleId = stack.getLogicalId(fn.role?.node.defaultChild as never);
     return Object.values(policies)

@@ -134,8 +134,19 @@ const pollEvents: fc.Arbitrary<QualityEvent[]> = fc
     ),
   ]);
 
+/** The poller's access to the WABA, won and lost. */
+const pollerAccessEvents: fc.Arbitrary<QualityEvent[]> = fc
+  .tuple(time, fc.constantFrom('ok' as const, 'denied' as const))
+  .map(([t, access]) => [
+    pollerAccessEventOf(
+      { wabaId: WABA, polledAt: t * 1000 },
+      access,
+      access === 'denied' ? 'auth 190' : undefined,
+    ),
+  ]);
+
 const history = fc
-  .array(fc.oneof(webhookEvents, pollEvents), { minLength: 1, maxLength: 25 })
+  .array(fc.oneof(webhookEvents, pollEvents, pollerAccessEvents), { minLength: 1, maxLength: 25 })
   .map((groups) => {
     const byId = new Map<string, QualityEvent>();
     for (const event of groups.flat()) byId.set(event.id, event);
