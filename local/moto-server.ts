@@ -31,7 +31,16 @@ export async function startMotoServer(
     child.kill('SIGKILL');
     throw error;
   }
-  return { endpoint, stop: () => stop(child) };
+  // Whatever way this process ends, the emulator it started ends with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  return {
+    endpoint,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await stop(child);
+    },
+  };
 }
 
 /** Empties every emulated service: the state of a fresh emulator, without a restart. */

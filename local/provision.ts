@@ -18,6 +18,7 @@ export interface LocalResources {
   readonly alertTopicArn: string;
   readonly appSecretName: string;
   readonly verifyTokenSecretName: string;
+  readonly graphTokenSecretName: string;
 }
 
 export interface ProvisionOptions {
@@ -25,6 +26,8 @@ export interface ProvisionOptions {
   readonly prefix: string;
   readonly appSecret: string;
   readonly verifyToken: string;
+  /** The Graph API token the poller sends; a placeholder when no Graph API is configured. */
+  readonly graphToken?: string;
   /** Seconds a received message stays invisible (Lambda: ≥ 6× the processor timeout). */
   readonly visibilityTimeoutSeconds?: number;
   /** Receives before a message moves to the DLQ. */
@@ -94,6 +97,13 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   await secrets.send(
     new CreateSecretCommand({ Name: verifyTokenSecretName, SecretString: options.verifyToken }),
   );
+  const graphTokenSecretName = `${prefix}/graph-api-token`;
+  await secrets.send(
+    new CreateSecretCommand({
+      Name: graphTokenSecretName,
+      SecretString: options.graphToken ?? 'local-graph-token',
+    }),
+  );
   if (!events.QueueUrl || !dlq.QueueUrl || !TopicArn)
     throw new Error('the emulator did not create every resource');
   return {
@@ -104,6 +114,7 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
     alertTopicArn: TopicArn,
     appSecretName,
     verifyTokenSecretName,
+    graphTokenSecretName,
   };
 }
 

@@ -1,0 +1,121 @@
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+export interface EventSourceOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+  readonly batchSize?: number;
+  /** Concurrent pollers, like Lambda's concurrent invocations on one event source. */
+  readonly concurrency?: number;
+  readonly waitTimeSeconds?: number;
+  /** Share (0-1) of invocations that crash after the handler did its work, before the batch is deleted. */
+  crashRate?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Lambda's SQS event source mapping, on one machine: long polling, batches, partial batch responses (failed
+ * records are left to reappear after the visibility timeout, and to reach the DLQ after maxReceiveCount), and
+ * crashes that lose the whole invocation.
+ */
+export class SqsEventSource {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  readonly stats = { invocations: 0, records: 0, failedRecords: 0, crashes: 0 };
+
+  constructor(private readonly options: EventSourceOptions) {}
+
+  set crashRate(rate: number) {
+    this.options.crashRate = rate;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loops = Array.from({ length: this.options.concurrency ?? 1 }, () => this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    const { sqs, queueUrl } = this.options;
+    while (this.running) {
+      try {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: this.options.batchSize ?? 10,
+            WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        if (Messages.length === 0) continue;
+        await this.invoke(Messages);
+      } catch (error) {
+        // While stopping, the emulator may already be gone: not worth a word.
+        if (this.running) this.options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    const records = messages.map((message) => this.recordOf(message));
+    this.stats.invocations += 1;
+    this.stats.records += records.length;
+    let response: SQSBatchResponse | undefined;
+    try {
+      response = await this.options.handler({ Records: records });
+    } catch (error) {
+      // The invocation failed: every record comes back after the visibility timeout.
+      this.stats.failedRecords += records.length;
+      this.options.onError?.(error);
+      return;
+    }
+    if (Math.random() < (this.options.crashRate ?? 0)) {
+      // The function died before returning: its work stands, but SQS never hears of it.
+      this.stats.crashes += 1;
+      return;
+    }
+    const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    this.stats.failedRecords += failed.size;
+    const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+    if (done.length === 0) return;
+    await this.options.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: this.options.queueUrl,
+        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+
+  private recordOf(message: Message): SQSRecord {
+    const attributes = message.Attributes ?? {};
+    return {
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+        SenderId: attributes.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.options.queueArn,
+      awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+    };
+  }
+}

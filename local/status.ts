@@ -1,0 +1,64 @@
+import { localUrl } from './local-settings.ts';
+
+/** `npm run status [-- --json]`: the current phone numbers and templates of the running `npm start`. */
+async function main(): Promise<void> {
+  const url = localUrl();
+  const json = process.argv.includes('--json');
+  const all = async (path: string) => {
+    const items: Record<string, unknown>[] = [];
+    let nextToken: string | undefined;
+    do {
+      const response = await fetch(
+        `${url}${path}?limit=1000${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ''}`,
+      );
+      if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+      const page = (await response.json()) as { items: Record<string, unknown>[]; nextToken?: string };
+      items.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return items;
+  };
+  let phoneNumbers: Record<string, unknown>[];
+  let templates: Record<string, unknown>[];
+  try {
+    [phoneNumbers, templates] = await Promise.all([all('/v1/phone-numbers'), all('/v1/templates')]);
+  } catch (error) {
+    console.error(
+      `Nothing answers on ${url} (${error instanceof Error ? error.message : String(error)}): start it with npm start.`,
+    );
+    process.exit(1);
+  }
+  if (json) {
+    console.log(JSON.stringify({ phoneNumbers, templates }, null, 2));
+    return;
+  }
+  console.log(`Phone numbers (${phoneNumbers.length})`);
+  console.table(
+    phoneNumbers.map(
+      ({ wabaId, displayPhoneNumber, verifiedName, status, qualityRating, messagingLimit, updatedAt }) => ({
+        wabaId,
+        displayPhoneNumber,
+        verifiedName,
+        status,
+        qualityRating,
+        messagingLimit,
+        updatedAt,
+      }),
+    ),
+  );
+  console.log(`Templates (${templates.length})`);
+  console.table(
+    templates.map(({ wabaId, name, language, status, qualityScore, category, pauseCount, updatedAt }) => ({
+      wabaId,
+      name,
+      language,
+      status,
+      qualityScore,
+      category,
+      pauseCount,
+      updatedAt,
+    })),
+  );
+}
+
+void main();
