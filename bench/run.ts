@@ -1,4 +1,5 @@
 import { benchBundles } from './bundles.ts';
+import { benchEndToEnd } from './e2e-throughput.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchPollerCalls } from './poller-calls.ts';
 import { benchProcessor } from './processor-cost.ts';
@@ -9,3 +10,4 @@ await benchIngestCost();
 await benchBundles();
 await benchProcessor();
 await benchPollerCalls();
+await benchEndToEnd();

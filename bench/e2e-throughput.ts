@@ -1,0 +1,150 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { startLocalPipeline } from '../local/pipeline.ts';
+import { postWebhook } from '../local/webhook-client.ts';
+import {
+  actualReadModel,
+  asJson,
+  deadLetterDepth,
+  expectedReadModel,
+  fetchAll,
+  waitUntilQuiet,
+} from '../test/e2e/e2e-support.ts';
+import { generateLoad, sendConcurrently } from '../test/support/load-generator.ts';
+import { change, webhookBody } from '../test/support/webhook-builders.ts';
+import { fixed, median, printTable } from './measure.ts';
+
+const SECRET = 'bench-secret';
+
+/**
+ * End to end through `npm start`'s pipeline: throughput of the full load (2,000 deliveries of up to 10 changes,
+ * 10% duplicated, shuffled, 8 clients; BENCH_E2E_DELIVERIES to change) and latency from POST to state, next to
+ * the emulator's own floor for one event (SendMessage + ReceiveMessage + PutItem round trips).
+ */
+export async function benchEndToEnd(): Promise<void> {
+  const deliveries = Number(process.env.BENCH_E2E_DELIVERIES ?? '2000');
+  const pipeline = await startLocalPipeline({
+    port: 0,
+    appSecret: SECRET,
+    verifyToken: 'v',
+    visibilityTimeoutSeconds: 30,
+  });
+  try {
+    // Floor: the raw round trips one event needs at least, on the same emulator (through the same proxy).
+    const sqs = new SQSClient({});
+    const dynamo = new DynamoDBClient({});
+    const floorSamples: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const start = process.hrtime.bigint();
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: pipeline.resources.deadLetterQueueUrl,
+          MessageBody: '{"floor":true}',
+        }),
+      );
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: pipeline.resources.deadLetterQueueUrl,
+          MaxNumberOfMessages: 1,
+        }),
+      );
+      await dynamo.send(
+        new PutItemCommand({
+          TableName: pipeline.resources.tableName,
+          Item: { pk: { S: `FLOOR#${i}` }, sk: { S: 'FLOOR' } },
+        }),
+      );
+      floorSamples.push(Number(process.hrtime.bigint() - start) / 1e6);
+      for (const m of Messages)
+        await sqs.send(
+          new DeleteMessageCommand({
+            QueueUrl: pipeline.resources.deadLetterQueueUrl,
+            ReceiptHandle: m.ReceiptHandle,
+          }),
+        );
+    }
+    const floorMs = median(floorSamples);
+
+    // Latency: one delivery at a time, from POST until the read API shows it.
+    const latencies: number[] = [];
+    for (let i = 0; i < 15; i += 1) {
+      const templateId = 7_000_000 + i;
+      const body = webhookBody({
+        ...change.templateQuality(1_770_000_000 + i, 'YELLOW'),
+        value: { message_template_id: templateId, new_quality_score: 'YELLOW' },
+      });
+      const start = Date.now();
+      await postWebhook(pipeline.url, body, SECRET);
+      for (;;) {
+        const response = await fetch(
+          `${pipeline.url}/v1/templates/${encodeURIComponent(`102290129340398:${templateId}`)}/history`,
+        );
+        if (response.status === 200) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      latencies.push(Date.now() - start);
+    }
+    const latencyMs = median(latencies);
+
+    // Throughput: the full load.
+    const load = generateLoad({ deliveries, maxChangesPerDelivery: 10, duplicateShare: 0.1, seed: 2026 });
+    console.log(
+      `\nEnd-to-end load: ${load.bodies.length} deliveries carrying ${load.events.length} distinct events (moto runs at a few events/s: this takes a while)...`,
+    );
+    const start = Date.now();
+    const statuses = await sendConcurrently(
+      load.bodies,
+      8,
+      async (b) => (await postWebhook(pipeline.url, b, SECRET, { retries: 20 })).status,
+    );
+    const accepted = Date.now() - start;
+    await waitUntilQuiet(pipeline, 3_600_000);
+    const settled = Date.now() - start;
+    const expected = asJson(expectedReadModel(load.events));
+    const actual = await actualReadModel(pipeline.url);
+    const loadTemplates = actual.templates.filter((t) => String(t.wabaId).startsWith('9000'));
+    const loadPhones = actual.phoneNumbers.filter((p) => String(p.wabaId).startsWith('9000'));
+    const published = pipeline.alerts.received.map((a) => a.id);
+    const stored = await fetchAll(pipeline.url, '/v1/alerts');
+
+    printTable('End to end through the local pipeline (moto)', [
+      {
+        figure: 'deliveries accepted (HTTP 200) / sent',
+        value: `${statuses.filter((s) => s === 200).length} / ${statuses.length}`,
+      },
+      {
+        figure: 'ingest: deliveries accepted per second (8 clients)',
+        value: fixed(load.bodies.length / (accepted / 1000)),
+      },
+      {
+        figure: 'pipeline: events applied per second (POST to settled state)',
+        value: fixed(load.events.length / (settled / 1000)),
+      },
+      { figure: 'latency POST → state, median ms (15 single deliveries)', value: fixed(latencyMs) },
+      {
+        figure: 'emulator floor for one event: SendMessage + ReceiveMessage + PutItem, median ms',
+        value: fixed(floorMs),
+      },
+      { figure: 'latency / floor', value: fixed(latencyMs / floorMs, 2) },
+      {
+        figure: 'final state equals in-order application',
+        value: String(
+          JSON.stringify(loadTemplates) === JSON.stringify(expected.templates) &&
+            JSON.stringify(loadPhones) === JSON.stringify(expected.phoneNumbers),
+        ),
+      },
+      {
+        figure: 'alerts published once each (published = stored)',
+        value: String(new Set(published).size === published.length && published.length === stored.length),
+      },
+      { figure: 'DLQ depth', value: await deadLetterDepth(pipeline) },
+    ]);
+  } finally {
+    await pipeline.stop();
+  }
+}
