@@ -32,8 +32,15 @@ export class SqsEventSource {
 
   constructor(private readonly options: EventSourceOptions) {}
 
+  private crashesPending = 0;
+
   set crashRate(rate: number) {
     this.options.crashRate = rate;
+  }
+
+  /** The next `count` invocations crash after their work, whatever the crash rate. */
+  crashNext(count: number): void {
+    this.crashesPending += count;
   }
 
   start(): void {
@@ -82,7 +89,8 @@ export class SqsEventSource {
       this.options.onError?.(error);
       return;
     }
-    if (Math.random() < (this.options.crashRate ?? 0)) {
+    if (this.crashesPending > 0 || Math.random() < (this.options.crashRate ?? 0)) {
+      this.crashesPending = Math.max(0, this.crashesPending - 1);
       // The function died before returning: its work stands, but SQS never hears of it.
       this.stats.crashes += 1;
       return;

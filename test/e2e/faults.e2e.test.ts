@@ -37,6 +37,7 @@ describe('faults', () => {
   it('lose nothing and double nothing', async () => {
     const load = generateLoad({ deliveries: 25, maxChangesPerDelivery: 6, duplicateShare: 0.1, seed: 11 });
     pipeline.eventSource.crashRate = 0.25;
+    pipeline.eventSource.crashNext(2);
     pipeline.proxy.faults.dynamoThrottleRate = 0.2;
     pipeline.proxy.faults.snsFailuresLeft = 6;
     const sending = sendConcurrently(
