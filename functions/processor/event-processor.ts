@@ -18,17 +18,30 @@ import {
 } from '../../shared/store/table-items.ts';
 
 export interface ProcessorDependencies {
-  readonly store: Pick<StateStore, 'read' | 'commit' | 'pendingAlerts' | 'markAlertsPublished'>;
+  readonly store: Pick<
+    StateStore,
+    'read' | 'commit' | 'pendingAlerts' | 'claimPendingAlerts' | 'releaseAlertsClaim' | 'markAlertsPublished'
+  >;
   readonly publisher: Pick<AlertPublisher, 'publish'>;
   readonly cache: StateCache;
   readonly logger: AppLogger;
   readonly counters: Counters;
+  /**
+   * How long a claim on an event's alerts holds: longer than a processor can run (its Lambda timeout), shorter
+   * than the queue's visibility timeout, so a retry after a crash finds it stale.
+   */
+  readonly alertClaimTimeoutMs?: number;
   /** Days history and event markers are kept; undefined keeps them forever. */
   readonly historyTtlDays?: number;
   readonly now?: () => number;
 }
 
 export type ProcessOutcome = ApplyOutcome;
+
+/** Another processor is publishing this event's alerts right now: let SQS retry the record later. */
+export class AlertsInFlightError extends Error {
+  override readonly name = 'AlertsInFlightError';
+}
 
 /** A concurrent writer keeps winning the race for one entity: let SQS retry the record later. */
 export class EntityContentionError extends Error {
@@ -105,28 +118,44 @@ export class EventProcessor {
     });
   }
 
-  /** Already processed: publish what a crash or an SNS failure left pending, and nothing else. */
+  /**
+   * Already processed: publish what a crash or an SNS failure left pending, and nothing else. If another
+   * processor holds a fresh claim on those alerts (two copies of one event at once), this record is retried
+   * later instead: by then they are published, or the claim is stale and this one publishes them.
+   */
   private async finishDuplicate(event: QualityEvent): Promise<ProcessOutcome> {
     this.deps.counters.count('EventsDuplicate', 1);
     const pending = await this.deps.store.pendingAlerts(event.id);
-    if (pending && pending.length > 0) {
-      this.deps.logger.info('publishing alerts left pending', { eventId: event.id, alerts: pending.length });
-      await this.publish(event.id, pending);
+    if (!pending || pending.alerts.length === 0) return 'duplicate';
+    const now = this.now();
+    const staleBefore = now - (this.deps.alertClaimTimeoutMs ?? 60_000);
+    if (pending.claimedAt !== undefined && pending.claimedAt >= staleBefore) {
+      throw new AlertsInFlightError(`alerts of event ${event.id} are being published by another processor`);
     }
+    const claimed = await this.deps.store.claimPendingAlerts(event.id, now, staleBefore);
+    if (claimed === undefined) throw new AlertsInFlightError(`alerts of event ${event.id} were claimed by another processor`);
+    this.deps.logger.info('publishing alerts left pending', { eventId: event.id, alerts: claimed.length });
+    await this.publish(event.id, claimed);
     return 'duplicate';
   }
 
+  /** Publishes alerts this processor holds the claim on, then clears them; on failure gives the claim back. */
   private async publish(eventId: string, alerts: readonly StoredAlert[]): Promise<void> {
     if (alerts.length === 0) return;
-    for (const alert of alerts) {
-      await this.deps.publisher.publish(alert);
-      this.deps.counters.count('AlertsPublished', 1, { name: 'severity', value: alert.severity });
-      this.deps.logger.info('alert published', {
-        alertId: alert.id,
-        kind: alert.kind,
-        severity: alert.severity,
-        entityId: alert.entityId,
-      });
+    try {
+      for (const alert of alerts) {
+        await this.deps.publisher.publish(alert);
+        this.deps.counters.count('AlertsPublished', 1, { name: 'severity', value: alert.severity });
+        this.deps.logger.info('alert published', {
+          alertId: alert.id,
+          kind: alert.kind,
+          severity: alert.severity,
+          entityId: alert.entityId,
+        });
+      }
+    } catch (error) {
+      await this.deps.store.releaseAlertsClaim(eventId).catch(() => {});
+      throw error;
     }
     await this.deps.store.markAlertsPublished(eventId);
   }

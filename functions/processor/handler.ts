@@ -17,6 +17,8 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 });
 const counters = powertoolsCounters();
 const historyTtlDays = Number(process.env.HISTORY_TTL_DAYS ?? '0');
+// Above the 30 s Lambda timeout, below the queue's 180 s visibility timeout (README, "The processor Lambda").
+const alertClaimTimeoutMs = Number(process.env.ALERT_CLAIM_TIMEOUT_SECONDS ?? '60') * 1000;
 const processor = new EventProcessor({
   store: new StateStore(doc, requiredEnv('TABLE_NAME')),
   publisher: new AlertPublisher(new SNSClient({}), requiredEnv('ALERT_TOPIC_ARN')),
@@ -24,6 +26,7 @@ const processor = new EventProcessor({
   logger,
   counters,
   historyTtlDays: historyTtlDays > 0 ? historyTtlDays : undefined,
+  alertClaimTimeoutMs,
 });
 const batch = new BatchProcessor(EventType.SQS);
 

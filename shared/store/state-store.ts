@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -35,6 +35,12 @@ export interface EventCommit {
 }
 
 export type CommitResult = 'committed' | 'stale-state' | 'already-processed';
+
+export interface PendingAlerts {
+  readonly alerts: readonly StoredAlert[];
+  /** Epoch ms of the claim on them, if any. */
+  readonly claimedAt?: number;
+}
 
 /** The processor's access to the table: the one writer of state. */
 export class StateStore {
@@ -99,16 +105,49 @@ export class StateStore {
     }
   }
 
-  /** The alerts an already-processed event still owes (after a crash or an SNS failure); undefined if unknown. */
-  async pendingAlerts(eventId: string): Promise<readonly StoredAlert[] | undefined> {
+  /** What an already-processed event still owes: its unpublished alerts and when they were claimed. */
+  async pendingAlerts(eventId: string): Promise<PendingAlerts | undefined> {
     const { Item } = await this.doc.send(
-      new GetCommand({
+      new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: EVENT_SK }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const item = Item as EventItem;
+    return { alerts: item.pendingAlerts ?? [], claimedAt: item.alertsClaimedAt };
+  }
+
+  /**
+   * Takes over the pending alerts of an event whose claim is older than `staleBefore` (its processor died or
+   * gave up). Conditional, so of two processors trying at once only one wins; undefined for the loser.
+   */
+  async claimPendingAlerts(eventId: string, now: number, staleBefore: number): Promise<readonly StoredAlert[] | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: eventPk(eventId), sk: EVENT_SK },
+          UpdateExpression: 'SET alertsClaimedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pendingAlerts) AND (attribute_not_exists(alertsClaimedAt) OR alertsClaimedAt < :stale)',
+          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (Attributes as EventItem | undefined)?.pendingAlerts ?? [];
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Gives the claim back after a failed publish, so that a retry may publish at once. */
+  async releaseAlertsClaim(eventId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        ConsistentRead: true,
+        UpdateExpression: 'REMOVE alertsClaimedAt',
       }),
     );
-    return Item ? ((Item as EventItem).pendingAlerts ?? []) : undefined;
   }
 
   async markAlertsPublished(eventId: string): Promise<void> {
@@ -116,7 +155,7 @@ export class StateStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        UpdateExpression: 'REMOVE pendingAlerts SET alertsPublishedAt = :now',
+        UpdateExpression: 'REMOVE pendingAlerts, alertsClaimedAt SET alertsPublishedAt = :now',
         ExpressionAttributeValues: { ':now': new Date().toISOString() },
       }),
     );

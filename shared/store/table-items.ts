@@ -68,6 +68,11 @@ export interface EventItem {
   readonly processedAt: string;
   /** Alerts committed with this event and not yet confirmed published. */
   readonly pendingAlerts?: readonly StoredAlert[];
+  /**
+   * Epoch ms at which a processor claimed the pending alerts to publish them. While the claim is fresh, no other
+   * processor publishes them (two copies of one event processed at once must not alert twice).
+   */
+  readonly alertsClaimedAt?: number;
   readonly expiresAt?: number;
 }
 
@@ -135,7 +140,8 @@ export function eventItemOf(
     entityPk: entityPk(event.entity),
     historySk: historySk(event),
     processedAt,
-    ...(alerts.length > 0 ? { pendingAlerts: alerts } : {}),
+    // The committing processor holds the claim on its alerts from the start.
+    ...(alerts.length > 0 ? { pendingAlerts: alerts, alertsClaimedAt: Date.parse(processedAt) } : {}),
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
 }

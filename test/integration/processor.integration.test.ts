@@ -4,7 +4,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { EventProcessor } from '../../functions/processor/event-processor.ts';
+import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
 import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
@@ -209,6 +209,21 @@ describe('processor against the local emulator', () => {
     // And a third delivery (Meta's duplicate) publishes nothing more.
     await p.deliver(sqsEvent(body));
     expect(await p.published()).toEqual([]);
+  });
+
+  it('publishes once when two copies of one event are processed at the same time', async () => {
+    const p = await pipeline();
+    const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
+    if (!event) throw new Error('no event');
+    const a = p.newProcessor();
+    const b = p.newProcessor();
+    const results = await Promise.allSettled([a.process(event), b.process(event)]);
+    // The loser either saw nothing left to do, or was told to retry while the winner published.
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(AlertsInFlightError);
+    }
+    for (const result of results) if (result.status === 'rejected') await b.process(event);
+    expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
   });
 
   it('fails only the poison record of a batch; the rest commits', async () => {
