@@ -87,7 +87,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...(options.graphApiBaseUrl ? { GRAPH_API_BASE_URL: options.graphApiBaseUrl } : {}),
       POLL_INTERVAL_MINUTES: String((options.pollIntervalSeconds ?? 60) / 60),
       // Locally the processor has no Lambda timeout and retries come sooner: a shorter claim on alerts.
-      ALERT_CLAIM_TIMEOUT_SECONDS: String(Math.max(1, Math.floor((options.visibilityTimeoutSeconds ?? 10) / 2))),
+      ALERT_CLAIM_TIMEOUT_SECONDS: String(
+        Math.max(1, Math.floor((options.visibilityTimeoutSeconds ?? 10) / 2)),
+      ),
     });
 
     // The Lambda handlers themselves, imported once their environment is set.

@@ -29,7 +29,7 @@ export function createReadApi(
     }
     try {
       const page = pageRequestOf(event.queryStringParameters);
-      const segments = event.rawPath.split('/').filter(Boolean).map(decodeURIComponent);
+      const segments = event.rawPath.split('/').filter(Boolean).map(decodePathSegment);
       const [version, collection, id, sub, ...rest] = segments;
       if (version !== 'v1' || collection === undefined || rest.length > 0) return notFound(event.rawPath);
 
@@ -56,7 +56,9 @@ export function createReadApi(
       }
       return jsonResponse(200, { items: result.items.map(historyEntryOf), ...token(result.nextToken) });
     } catch (error) {
-      if (error instanceof BadRequestError || error instanceof InvalidPageTokenError) {
+      // DynamoDB refuses a start key that does not belong to the query: a token from another route.
+      const refusedKey = error instanceof Error && error.name === 'ValidationException';
+      if (error instanceof BadRequestError || error instanceof InvalidPageTokenError || refusedKey) {
         return errorResponse(400, 'bad_request', error.message);
       }
       logger.error('read API request failed', {
@@ -76,6 +78,14 @@ function pageRequestOf(query: Record<string, string | undefined> | undefined): P
   }
   const nextToken = query?.nextToken;
   return nextToken === undefined || nextToken === '' ? { limit } : { limit, nextToken };
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequestError('the path is not valid URL encoding');
+  }
 }
 
 const token = (nextToken: string | undefined) => (nextToken ? { nextToken } : {});

@@ -106,7 +106,8 @@ async function hasValidSignature(
 ): Promise<boolean> {
   if (header === undefined) return false;
   if (isValidMetaSignature(body, header, await deps.secrets.appSecret())) return true;
-  const refreshed = await deps.secrets.refreshAppSecret();
+  // If Secrets Manager cannot answer now, the signature stays unproven: 401, not a 5xx an attacker could cause.
+  const refreshed = await deps.secrets.refreshAppSecret().catch(() => undefined);
   return refreshed !== undefined && isValidMetaSignature(body, header, refreshed);
 }
 

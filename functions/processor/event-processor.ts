@@ -20,7 +20,13 @@ import {
 export interface ProcessorDependencies {
   readonly store: Pick<
     StateStore,
-    'read' | 'commit' | 'pendingAlerts' | 'claimPendingAlerts' | 'releaseAlertsClaim' | 'markAlertsPublished'
+    | 'read'
+    | 'commit'
+    | 'pendingAlerts'
+    | 'claimPendingAlerts'
+    | 'releaseAlertsClaim'
+    | 'alertPublished'
+    | 'markAlertsPublished'
   >;
   readonly publisher: Pick<AlertPublisher, 'publish'>;
   readonly cache: StateCache;
@@ -133,18 +139,24 @@ export class EventProcessor {
       throw new AlertsInFlightError(`alerts of event ${event.id} are being published by another processor`);
     }
     const claimed = await this.deps.store.claimPendingAlerts(event.id, now, staleBefore);
-    if (claimed === undefined) throw new AlertsInFlightError(`alerts of event ${event.id} were claimed by another processor`);
+    if (claimed === undefined)
+      throw new AlertsInFlightError(`alerts of event ${event.id} were claimed by another processor`);
     this.deps.logger.info('publishing alerts left pending', { eventId: event.id, alerts: claimed.length });
     await this.publish(event.id, claimed);
     return 'duplicate';
   }
 
-  /** Publishes alerts this processor holds the claim on, then clears them; on failure gives the claim back. */
+  /**
+   * Publishes alerts this processor holds the claim on, striking each off the outbox as soon as it is out (so a
+   * failure on the next one never sends it again); on failure gives the claim back.
+   */
   private async publish(eventId: string, alerts: readonly StoredAlert[]): Promise<void> {
     if (alerts.length === 0) return;
     try {
-      for (const alert of alerts) {
+      for (const [index, alert] of alerts.entries()) {
         await this.deps.publisher.publish(alert);
+        if (index === alerts.length - 1) await this.deps.store.markAlertsPublished(eventId);
+        else await this.deps.store.alertPublished(eventId, alert.id);
         this.deps.counters.count('AlertsPublished', 1, { name: 'severity', value: alert.severity });
         this.deps.logger.info('alert published', {
           alertId: alert.id,
@@ -157,7 +169,6 @@ export class EventProcessor {
       await this.deps.store.releaseAlertsClaim(eventId).catch(() => {});
       throw error;
     }
-    await this.deps.store.markAlertsPublished(eventId);
   }
 
   private expiresAt(now: number): number | undefined {

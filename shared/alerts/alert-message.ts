@@ -56,10 +56,18 @@ export function emailTextOf(alert: StoredAlert): string {
   return lines.join('\n');
 }
 
-/** SNS subjects: ASCII-ish, no line breaks, at most 100 characters. */
-function subjectOf(alert: StoredAlert): string {
-  const subject = `[${alert.severity}] ${alert.title}`.replace(/[\r\n]+/g, ' ');
-  return subject.length > 100 ? `${subject.slice(0, 97)}...` : subject;
+/**
+ * SNS refuses a Subject that is not printable ASCII or is 100 characters or more, and the publish would then fail
+ * on every retry: accents are folded ("Açaí" → "Acai"), anything else becomes "?", and it is cut at 99.
+ */
+export function subjectOf(alert: StoredAlert): string {
+  const ascii = `[${alert.severity}] ${alert.title}`
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim();
+  return ascii.length > 99 ? `${ascii.slice(0, 96)}...` : ascii;
 }
 
 export function alertMessageOf(alert: StoredAlert): AlertMessage {

@@ -42,7 +42,7 @@ export class ReadModel {
         KeyConditionExpression: 'gsi1pk = :kind',
         ExpressionAttributeValues: { ':kind': kind },
         Limit: page.limit,
-        ExclusiveStartKey: decodePageToken(page.nextToken),
+        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: kind }),
       }),
     );
     return pageOf((result.Items ?? []) as StateItem[], result.LastEvaluatedKey, (item) => item.state);
@@ -57,7 +57,7 @@ export class ReadModel {
         ExpressionAttributeValues: { ':alert': ALERT_INDEX_PK },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodePageToken(page.nextToken),
+        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: ALERT_INDEX_PK }),
       }),
     );
     return pageOf((result.Items ?? []) as AlertItem[], result.LastEvaluatedKey, (item) => item);
@@ -71,7 +71,7 @@ export class ReadModel {
         ExpressionAttributeValues: { ':pk': entityPk(entity), ':history': HISTORY_PREFIX },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodePageToken(page.nextToken),
+        ExclusiveStartKey: decodePageToken(page.nextToken, { pk: entityPk(entity) }),
       }),
     );
     return pageOf((result.Items ?? []) as HistoryItem[], result.LastEvaluatedKey, (item) => item);
@@ -101,8 +101,14 @@ export function encodePageToken(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** Only keys made of our string attributes are accepted, so a forged token cannot reach DynamoDB malformed. */
-export function decodePageToken(token: string | undefined): Record<string, string> | undefined {
+/**
+ * Only keys made of our string attributes, in the partition being queried, are accepted: a forged token, or one
+ * from another route, gets a 400 instead of reaching DynamoDB.
+ */
+export function decodePageToken(
+  token: string | undefined,
+  partition: Readonly<Record<string, string>>,
+): Record<string, string> | undefined {
   if (token === undefined) return undefined;
   let key: unknown;
   try {
@@ -120,5 +126,9 @@ export function decodePageToken(token: string | undefined): Record<string, strin
   ) {
     throw new InvalidPageTokenError('nextToken is not one this API handed out');
   }
-  return key as Record<string, string>;
+  const record = key as Record<string, string>;
+  if (Object.entries(partition).some(([name, value]) => record[name] !== value)) {
+    throw new InvalidPageTokenError('nextToken belongs to another list');
+  }
+  return record;
 }

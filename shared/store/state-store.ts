@@ -101,6 +101,8 @@ export class StateStore {
       const reasons = error.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'already-processed';
       if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'stale-state';
+      // A concurrent transaction on the same items: nothing was written; read again and re-apply.
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'stale-state';
       throw error;
     }
   }
@@ -108,18 +110,26 @@ export class StateStore {
   /** What an already-processed event still owes: its unpublished alerts and when they were claimed. */
   async pendingAlerts(eventId: string): Promise<PendingAlerts | undefined> {
     const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: EVENT_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: eventPk(eventId), sk: EVENT_SK },
+        ConsistentRead: true,
+      }),
     );
     if (!Item) return undefined;
     const item = Item as EventItem;
-    return { alerts: item.pendingAlerts ?? [], claimedAt: item.alertsClaimedAt };
+    return { alerts: Object.values(item.pendingAlerts ?? {}), claimedAt: item.alertsClaimedAt };
   }
 
   /**
    * Takes over the pending alerts of an event whose claim is older than `staleBefore` (its processor died or
    * gave up). Conditional, so of two processors trying at once only one wins; undefined for the loser.
    */
-  async claimPendingAlerts(eventId: string, now: number, staleBefore: number): Promise<readonly StoredAlert[] | undefined> {
+  async claimPendingAlerts(
+    eventId: string,
+    now: number,
+    staleBefore: number,
+  ): Promise<readonly StoredAlert[] | undefined> {
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
@@ -132,7 +142,7 @@ export class StateStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return (Attributes as EventItem | undefined)?.pendingAlerts ?? [];
+      return Object.values((Attributes as EventItem | undefined)?.pendingAlerts ?? {});
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -150,6 +160,19 @@ export class StateStore {
     );
   }
 
+  /** One alert is out: it is no longer owed, whatever happens to the others. */
+  async alertPublished(eventId: string, alertId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: eventPk(eventId), sk: EVENT_SK },
+        UpdateExpression: 'REMOVE pendingAlerts.#alert',
+        ExpressionAttributeNames: { '#alert': alertId },
+      }),
+    );
+  }
+
+  /** The last alert is out: nothing is owed any more, and the claim ends. */
   async markAlertsPublished(eventId: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({

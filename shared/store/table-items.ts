@@ -66,8 +66,8 @@ export interface EventItem {
   readonly entityPk: string;
   readonly historySk: string;
   readonly processedAt: string;
-  /** Alerts committed with this event and not yet confirmed published. */
-  readonly pendingAlerts?: readonly StoredAlert[];
+  /** Alerts committed with this event and not yet confirmed published, by alert id (each removed once sent). */
+  readonly pendingAlerts?: Readonly<Record<string, StoredAlert>>;
   /**
    * Epoch ms at which a processor claimed the pending alerts to publish them. While the claim is fresh, no other
    * processor publishes them (two copies of one event processed at once must not alert twice).
@@ -141,7 +141,12 @@ export function eventItemOf(
     historySk: historySk(event),
     processedAt,
     // The committing processor holds the claim on its alerts from the start.
-    ...(alerts.length > 0 ? { pendingAlerts: alerts, alertsClaimedAt: Date.parse(processedAt) } : {}),
+    ...(alerts.length > 0
+      ? {
+          pendingAlerts: Object.fromEntries(alerts.map((alert) => [alert.id, alert])),
+          alertsClaimedAt: Date.parse(processedAt),
+        }
+      : {}),
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
 }

@@ -10,10 +10,15 @@ export function metaDateToIso(input: string | number | null | undefined): string
   if (/^\d+$/.test(trimmed)) return unixSecondsToIso(Number(trimmed)) ?? input;
   if (!/\d{4}/.test(trimmed)) return input;
   const parsed = Date.parse(`${trimmed} UTC`);
-  return Number.isFinite(parsed) ? new Date(parsed).toISOString() : input;
+  return Number.isFinite(parsed) && parsed > 0 && parsed <= LATEST_SECONDS * 1000
+    ? new Date(parsed).toISOString()
+    : input;
 }
 
+/** Dates past year 9999 are not dates Meta means (and `toISOString` would throw on them). */
+const LATEST_SECONDS = 253_402_300_799;
+
 function unixSecondsToIso(seconds: number): string | undefined {
-  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > LATEST_SECONDS) return undefined;
   return new Date(seconds * 1000).toISOString();
 }

@@ -48,7 +48,16 @@ export function parseWebhook(body: string | unknown, options: ParseOptions): Par
   const skipped: SkippedChange[] = [];
   let changeCount = 0;
   root.entry.forEach((entry: unknown, entryIndex: number) => {
-    const changes = readEntry(entry, `entry[${entryIndex}]`);
+    const path = `entry[${entryIndex}]`;
+    const problem = entryProblem(entry, path);
+    if (problem) {
+      // One unreadable entry must not cost the rest of the delivery (Meta would retry it all for days).
+      const count = isRecord(entry) && Array.isArray(entry.changes) ? entry.changes.length : 1;
+      changeCount += count;
+      skipped.push({ path, field: '', reason: 'invalid', detail: problem });
+      return;
+    }
+    const changes = (entry as { changes?: unknown[] }).changes ?? [];
     const ctx = contextOf(entry as Record<string, unknown>, options);
     changes.forEach((change, changeIndex) => {
       const path = `entry[${entryIndex}].changes[${changeIndex}]`;
@@ -77,19 +86,26 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-function readEntry(entry: unknown, path: string): unknown[] {
-  if (!isRecord(entry)) throw new WebhookParseError('INVALID_ENTRY', `${path} is not an object`);
+/** Latest plausible `entry.time` (seconds): year 9999. Larger values are not times Meta sends. */
+const LATEST_ENTRY_TIME = 253_402_300_799;
+
+/** Why an entry cannot be read, or undefined when it can. */
+function entryProblem(entry: unknown, path: string): string | undefined {
+  if (!isRecord(entry)) return `${path} is not an object`;
   const id = entry.id;
   if (!(typeof id === 'string' && id.trim() !== '') && typeof id !== 'number') {
-    throw new WebhookParseError('INVALID_ENTRY', `${path}.id is missing: the WABA cannot be identified`);
+    return `${path}.id is missing: the WABA cannot be identified`;
   }
-  if (entry.time !== undefined && entry.time !== null && typeof entry.time !== 'number') {
-    throw new WebhookParseError('INVALID_ENTRY', `${path}.time is not a number`);
+  const time = entry.time;
+  if (
+    time !== undefined &&
+    time !== null &&
+    (typeof time !== 'number' || !Number.isFinite(time) || time > LATEST_ENTRY_TIME)
+  ) {
+    return `${path}.time is not a Unix time in seconds`;
   }
-  if (entry.changes === undefined) return [];
-  if (!Array.isArray(entry.changes))
-    throw new WebhookParseError('INVALID_ENTRY', `${path}.changes is not an array`);
-  return entry.changes;
+  if (entry.changes !== undefined && !Array.isArray(entry.changes)) return `${path}.changes is not an array`;
+  return undefined;
 }
 
 function contextOf(entry: Record<string, unknown>, options: ParseOptions): ChangeContext {

@@ -1,4 +1,4 @@
-export type WebhookParseErrorCode = 'INVALID_JSON' | 'NOT_A_WEBHOOK' | 'UNSUPPORTED_OBJECT' | 'INVALID_ENTRY';
+export type WebhookParseErrorCode = 'INVALID_JSON' | 'NOT_A_WEBHOOK' | 'UNSUPPORTED_OBJECT';
 
 /**
  * The body as a whole is not a Meta webhook delivery. The message says what is wrong and where, never what

@@ -173,6 +173,23 @@ describe('alerts', () => {
     expect(key?.Properties.EnableKeyRotation).toBe(true);
   });
 
+  it('let CloudWatch alarms of this account publish to the topic (its SSL-only policy replaces the default)', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: idOf(stack.alerts.topic) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }),
+          }),
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
   it('subscribe every configured email', () => {
     for (const email of ['ops@example.com', 'cto@example.com']) {
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email });

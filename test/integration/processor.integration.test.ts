@@ -46,18 +46,20 @@ interface PublishedAlert {
 }
 
 /** Fresh table, topic and inbox, and a processor wired to them. */
-async function pipeline(options: { failPublishes?: number } = {}) {
+async function pipeline(options: { failPublishes?: number; failPublishNumbers?: readonly number[] } = {}) {
   runCount += 1;
   const prefix = `proc-${Date.now()}-${runCount}`;
   const resources = await provisionLocalResources({ prefix, appSecret: 'a', verifyToken: 'v' });
   const inbox = await subscribeInbox(resources.alertTopicArn, `${prefix}-inbox`);
   const sns = new SNSClient({});
   let failures = options.failPublishes ?? 0;
-  // Fault injection in the real client: the first N publishes fail as SNS would with a 5xx.
+  let publishes = 0;
+  // Fault injection in the real client: the first N publishes (or the numbered ones) fail as SNS would with a 5xx.
   sns.middlewareStack.add(
     (next) => async (args) => {
-      if (failures > 0) {
-        failures -= 1;
+      publishes += 1;
+      if (failures > 0 || options.failPublishNumbers?.includes(publishes)) {
+        failures = Math.max(0, failures - 1);
         throw Object.assign(new Error('injected SNS failure'), { name: 'InternalErrorException' });
       }
       return next(args);
@@ -209,6 +211,28 @@ describe('processor against the local emulator', () => {
     // And a third delivery (Meta's duplicate) publishes nothing more.
     await p.deliver(sqsEvent(body));
     expect(await p.published()).toEqual([]);
+  });
+
+  it('never sends again the alerts of an event that were out before a later one failed', async () => {
+    const p = await pipeline({ failPublishNumbers: [4] });
+    await p.deliver(sqsEvent(bodiesOf(eventsOf(change.templatePaused(100, 'FIRST_PAUSE')))));
+    await p.deliver(
+      sqsEvent(
+        bodiesOf(eventsOf(change.templateStatus(150, 'APPROVED', { other_info: { title: 'UNPAUSE' } }))),
+      ),
+    );
+    const second = bodiesOf(eventsOf(change.templatePaused(200, 'SECOND_PAUSE')));
+    // The second pause raises two alerts; the second of them fails to publish.
+    expect((await p.deliver(sqsEvent(second))).batchItemFailures).toHaveLength(1);
+    expect((await p.deliver(sqsEvent(second), p.newProcessor())).batchItemFailures).toEqual([]);
+    const alerts = await p.published();
+    expect(alerts.map((a) => a.attributes.kind).sort()).toEqual([
+      'template-one-red-from-disable',
+      'template-paused',
+      'template-paused',
+      'template-unpaused',
+    ]);
+    expect(new Set(alerts.map((a) => a.id)).size).toBe(4);
   });
 
   it('publishes once when two copies of one event are processed at the same time', async () => {

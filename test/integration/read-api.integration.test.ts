@@ -148,3 +148,15 @@ describe('read API against the local emulator', () => {
     expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
   });
 });
+
+describe('read API: tokens and paths that do not belong', () => {
+  it('answers 400 for a token handed out by another route', async () => {
+    const { body } = await get('/v1/templates', { limit: '2' });
+    const response = await get('/v1/alerts', { nextToken: body.nextToken });
+    expect(response.status).toBe(400);
+  });
+
+  it('answers 400 for a path that is not valid URL encoding', async () => {
+    expect((await get('/v1/templates/%E0%A4%A/history')).status).toBe(400);
+  });
+});

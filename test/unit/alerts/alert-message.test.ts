@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ALERT_KINDS, type AlertKind } from '../../../shared/alerts/alert.ts';
-import { alertMessageOf, chatbotNotificationOf, emailTextOf } from '../../../shared/alerts/alert-message.ts';
+import {
+  alertMessageOf,
+  chatbotNotificationOf,
+  emailTextOf,
+  subjectOf,
+} from '../../../shared/alerts/alert-message.ts';
 import { decideAlerts } from '../../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../../shared/events/quality-event.ts';
 import {
@@ -202,5 +207,26 @@ describe('alert messages for every alert kind', () => {
     expect(message.subject.length).toBeLessThanOrEqual(100);
     expect(message.subject).not.toMatch(/[\r\n]/);
     expect({ subject: message.subject, email: bodies.email, chatbot }).toMatchSnapshot();
+  });
+});
+
+describe('SNS subject', () => {
+  const base = lastAlertOf('phone-flagged');
+  it.each([
+    [
+      'accents folded',
+      'Phone number 15550783881 (Açaí Café) is Flagged',
+      '[CRITICAL] Phone number 15550783881 (Acai Cafe) is Flagged',
+    ],
+    ['tabs and line breaks become spaces', 'A\tB\r\nC', '[CRITICAL] A B C'],
+    ['other characters become ?', 'Loja 🚀 東京', '[CRITICAL] Loja ?? ??'],
+  ])('%s', (_, title, subject) => {
+    expect(subjectOf({ ...base, title })).toBe(subject);
+  });
+
+  it('stays under 100 characters', () => {
+    const subject = subjectOf({ ...base, title: 'x'.repeat(300) });
+    expect(subject.length).toBe(99);
+    expect(subject.endsWith('...')).toBe(true);
   });
 });

@@ -326,3 +326,21 @@ describe('logs', () => {
     for (const secret of [marker, APP_SECRET, VERIFY_TOKEN, 'sha256=']) expect(text).not.toContain(secret);
   });
 });
+
+describe('POST /webhook: Secrets Manager failing during a refresh', () => {
+  it('answers 401 to a forged request, not a 5xx', async () => {
+    const { handler } = setup();
+    await handler(apiGatewayEvent({ method: 'GET', query: {} }));
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'app-secret' })
+      .rejectsOnce(new Error('ThrottlingException'));
+    const body = '{"object":"whatsapp_business_account","entry":[]}';
+    // The cached secret is read first (GET above cached only the verify token), so prime it, then forge.
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'app-secret' })
+      .resolvesOnce({ SecretString: APP_SECRET })
+      .rejects(new Error('ThrottlingException'));
+    const response = await handler(apiGatewayEvent(signed(body, 'forged')));
+    expect(response.statusCode).toBe(401);
+  });
+});

@@ -31,15 +31,6 @@ describe('parseWebhook: bodies that are not webhooks', () => {
     ['no entry', '{"object":"whatsapp_business_account"}', 'NOT_A_WEBHOOK', /no entry array/],
     ['entry not an array', '{"entry":{}}', 'NOT_A_WEBHOOK', /no entry array/],
     ['another product', '{"object":"page","entry":[]}', 'UNSUPPORTED_OBJECT', /object is "page"/],
-    ['entry without id', '{"entry":[{"changes":[]}]}', 'INVALID_ENTRY', /entry\[0\]\.id is missing/],
-    ['entry not an object', '{"entry":[1]}', 'INVALID_ENTRY', /entry\[0\] is not an object/],
-    ['time not a number', '{"entry":[{"id":"1","time":"x"}]}', 'INVALID_ENTRY', /entry\[0\]\.time/],
-    [
-      'changes not an array',
-      '{"entry":[{"id":"1","changes":{}}]}',
-      'INVALID_ENTRY',
-      /changes is not an array/,
-    ],
   ])('%s → %s', (_, body, code, message) => {
     const error = parseError(body);
     expect(error.code).toBe(code);
@@ -50,6 +41,23 @@ describe('parseWebhook: bodies that are not webhooks', () => {
     const secret = 'customer says: my card number is 4111';
     const error = parseError(`{"object":"whatsapp_business_account","entry":[{"id":"${secret}"`);
     expect(error.message).not.toContain('4111');
+  });
+});
+
+describe('parseWebhook: an unreadable entry', () => {
+  it.each([
+    ['without id', { changes: [] }, /entry\[0\]\.id is missing/],
+    ['that is not an object', 1, /entry\[0\] is not an object/],
+    ['whose time is not a number', { id: '1', time: 'x' }, /entry\[0\]\.time is not a Unix time/],
+    ['whose time is far beyond any real date', { id: '1', time: 1e13 }, /entry\[0\]\.time/],
+    ['whose changes are not an array', { id: '1', changes: {} }, /changes is not an array/],
+  ])('%s is skipped as invalid, and the other entries are read', (_, bad, detail) => {
+    const good = JSON.parse(webhookBody(change.templateQuality(5, 'RED'))).entry[0];
+    const parsed = parse({ object: 'whatsapp_business_account', entry: [bad, good] });
+    expect(parsed.events).toHaveLength(1);
+    expect(parsed.skipped).toEqual([
+      { path: 'entry[0]', field: '', reason: 'invalid', detail: expect.stringMatching(detail) },
+    ]);
   });
 });
 
@@ -275,6 +283,8 @@ describe('parseWebhook: payload quirks', () => {
     [1739400000, '2025-02-12T22:40:00.000Z'],
     ['January 31, 2021', '2021-01-31T00:00:00.000Z'],
     ['<TIMESTAMP>', '<TIMESTAMP>'],
+    [1e17, '100000000000000000'],
+    ['99999999999999999', '99999999999999999'],
   ])('reads the disable date %j', (disableDate, expected) => {
     const event = eventOf(
       change.templateStatus(5, 'FLAGGED', { disable_info: { disable_date: disableDate } }),
