@@ -178,13 +178,13 @@ describe('alerts', () => {
       Topics: [{ Ref: idOf(stack.alerts.topic) }],
       PolicyDocument: {
         Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
           Match.objectLike({
             Effect: 'Allow',
             Action: 'sns:Publish',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }),
           }),
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
         ]),
       },
     });
