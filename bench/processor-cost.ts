@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventProcessor } from '../functions/processor/event-processor.ts';
 import { eventsOfMessage } from '../functions/processor/queue-message.ts';
+import { useLocalAws } from '../local/local-aws-env.ts';
 import { startMotoServer } from '../local/moto-server.ts';
 import { provisionLocalResources } from '../local/provision.ts';
 import { AlertPublisher } from '../shared/alerts/alert-publisher.ts';
@@ -35,12 +36,7 @@ function batchOf(round: number, kind: 'status' | 'red'): string[] {
 export async function benchProcessor(): Promise<void> {
   const moto = await startMotoServer();
   try {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
+    useLocalAws(moto.endpoint);
     const resources = await provisionLocalResources({ prefix: 'bench', appSecret: 'a', verifyToken: 'v' });
     const dynamo = new DynamoDBClient({});
     let requests = 0;

@@ -10,6 +10,7 @@ import type {
 import { AlertFeed, type AlertFeed as AlertFeedType, type ReceivedAlert } from './alert-feed.ts';
 import { apiGatewayEventOf, RequestTooLargeError, writeResult } from './api-gateway-adapter.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
+import { useLocalAws } from './local-aws-env.ts';
 import { startMotoServer } from './moto-server.ts';
 import { type LocalResources, provisionLocalResources, subscribeInbox } from './provision.ts';
 import { SqsEventSource } from './sqs-event-source.ts';
@@ -58,11 +59,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     for (const step of stops.splice(0).reverse()) await step().catch(() => {});
   };
   try {
+    useLocalAws(proxy.endpoint);
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL: proxy.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });

@@ -1,23 +1,11 @@
 import { localUrl } from './local-settings.ts';
+import { fetchAllItems } from './read-client.ts';
 
 /** `npm run status [-- --json]`: the current phone numbers and templates of the running `npm start`. */
 async function main(): Promise<void> {
   const url = localUrl();
   const json = process.argv.includes('--json');
-  const all = async (path: string) => {
-    const items: Record<string, unknown>[] = [];
-    let nextToken: string | undefined;
-    do {
-      const response = await fetch(
-        `${url}${path}?limit=1000${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ''}`,
-      );
-      if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
-      const page = (await response.json()) as { items: Record<string, unknown>[]; nextToken?: string };
-      items.push(...page.items);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return items;
-  };
+  const all = (path: string) => fetchAllItems(url, path);
   let phoneNumbers: Record<string, unknown>[];
   let templates: Record<string, unknown>[];
   try {

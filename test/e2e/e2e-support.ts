@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { phoneNumberOf, templateOf } from '../../functions/api/api-items.ts';
 import type { LocalPipeline } from '../../local/pipeline.ts';
+import { fetchAllItems } from '../../local/read-client.ts';
 import { eventVersionOf } from '../../shared/events/event-identity.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import type { PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
@@ -10,19 +11,7 @@ export const APP_SECRET = 'e2e-app-secret';
 export const VERIFY_TOKEN = 'e2e-verify-token';
 
 /** Every item of a paginated read route. */
-export async function fetchAll(baseUrl: string, path: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let nextToken: string | undefined;
-  do {
-    const url = `${baseUrl}${path}?limit=200${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ''}`;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`GET ${path} → ${response.status}`);
-    const page = (await response.json()) as { items: Record<string, unknown>[]; nextToken?: string };
-    items.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return items;
-}
+export const fetchAll = fetchAllItems;
 
 async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes = {} } = await sqs.send(

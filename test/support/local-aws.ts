@@ -1,13 +1,7 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 
-/** Credentials and region the emulator accepts; the SDK reads AWS_ENDPOINT_URL for every client. */
-export function useLocalAws(endpoint: string): void {
-  process.env.AWS_ENDPOINT_URL = endpoint;
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'local';
-  process.env.AWS_SECRET_ACCESS_KEY = 'local';
-}
+export { useLocalAws } from '../../local/local-aws-env.ts';
 
 export async function createQueue(sqs: SQSClient, name: string): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
