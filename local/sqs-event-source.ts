@@ -12,7 +12,11 @@ export interface EventSourceOptions {
   readonly queueArn: string;
   readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   readonly batchSize?: number;
-  /** Concurrent pollers, like Lambda's concurrent invocations on one event source. */
+  /**
+   * Concurrent pollers receiving from the queue. Their invocations still run one at a time: they share one copy
+   * of the handler module, and a Lambda instance never runs two invocations at once (the handler keeps
+   * per-invocation state at module scope, such as Powertools' batch processor).
+   */
   readonly concurrency?: number;
   readonly waitTimeSeconds?: number;
   /** Share (0-1) of invocations that crash after the handler did its work, before the batch is deleted. */
@@ -76,7 +80,16 @@ export class SqsEventSource {
     }
   }
 
-  private async invoke(messages: Message[]): Promise<void> {
+  private instance: Promise<void> = Promise.resolve();
+
+  /** One invocation at a time, in arrival order, as on one Lambda instance. */
+  private invoke(messages: Message[]): Promise<void> {
+    const turn = this.instance.then(() => this.runInvocation(messages));
+    this.instance = turn.catch(() => {});
+    return turn;
+  }
+
+  private async runInvocation(messages: Message[]): Promise<void> {
     const records = messages.map((message) => this.recordOf(message));
     this.stats.invocations += 1;
     this.stats.records += records.length;

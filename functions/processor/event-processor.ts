@@ -155,8 +155,13 @@ export class EventProcessor {
     try {
       for (const [index, alert] of alerts.entries()) {
         await this.deps.publisher.publish(alert);
-        if (index === alerts.length - 1) await this.deps.store.markAlertsPublished(eventId);
-        else await this.deps.store.alertPublished(eventId, alert.id);
+        // Once out, the alert must be struck off, or a retry sends it again: insist (striking off is idempotent).
+        const last = index === alerts.length - 1;
+        await persist(() =>
+          last
+            ? this.deps.store.markAlertsPublished(eventId)
+            : this.deps.store.alertPublished(eventId, alert.id),
+        );
         this.deps.counters.count('AlertsPublished', 1, { name: 'severity', value: alert.severity });
         this.deps.logger.info('alert published', {
           alertId: alert.id,
@@ -174,5 +179,18 @@ export class EventProcessor {
   private expiresAt(now: number): number | undefined {
     const days = this.deps.historyTtlDays;
     return days === undefined || days <= 0 ? undefined : Math.floor(now / 1000) + Math.round(days * 86_400);
+  }
+}
+
+/** Retries an idempotent write for a few seconds (beyond the SDK's own retries) before giving up. */
+async function persist(write: () => Promise<void>, attempts = 6): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
   }
 }
