@@ -52,9 +52,15 @@ export class SqsEventSource {
     this.loops = Array.from({ length: this.options.concurrency ?? 1 }, () => this.loop());
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling; an invocation stuck on a dead emulator is not waited for longer than `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
     this.running = false;
-    await Promise.all(this.loops);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.all(this.loops), grace]);
+    clearTimeout(timer);
   }
 
   private async loop(): Promise<void> {

@@ -32,6 +32,11 @@ Ctrl-C stops everything.`);
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the pipeline and the emulator...`);
+    // Never hang on the way out: after 15 s, exit anyway (the emulator is killed with this process).
+    setTimeout(() => {
+      console.error('Stopping took too long; exiting.');
+      process.exit(1);
+    }, 15_000).unref();
     await pipeline.stop();
     console.log('Stopped. Nothing is left running.');
     process.exit(0);
