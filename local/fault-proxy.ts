@@ -83,7 +83,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
-          answer.on('end', () => resolve());
+          // Whatever way the answer ends (the emulator may die mid-answer), the turn ends too.
+          answer.on('close', () => resolve());
           answer.on('error', () => resolve());
         },
       );
@@ -91,6 +92,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         req.socket.destroy();
         resolve();
       });
+      outgoing.on('close', () => resolve());
       outgoing.end(body);
     });
   }
