@@ -19,6 +19,10 @@ export interface MonitorConfig {
   readonly webhookRateLimit: number;
   /** Keep the table (and its data) when the stack is deleted. */
   readonly retainData: boolean;
+  /** Emails invited to the web console (Cognito sends each a temporary password). */
+  readonly consoleUsers: readonly string[];
+  /** Prefix of the console's Cognito login domain (`<prefix>.auth.<region>.amazoncognito.com`); unset: derived. */
+  readonly consoleDomainPrefix?: string;
 }
 
 export const DEFAULTS: MonitorConfig = {
@@ -31,6 +35,7 @@ export const DEFAULTS: MonitorConfig = {
   logRetentionDays: 30,
   webhookRateLimit: 100,
   retainData: true,
+  consoleUsers: [],
 };
 
 /** A context value the user set wrongly: says which key, what was given and what is expected. */
@@ -66,11 +71,18 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
   const wabaIds = list('wabaIds');
   for (const id of wabaIds)
     if (!/^\d+$/.test(id)) throw new ConfigError(`context wabaIds: "${id}" is not a WABA id (digits)`);
-  const alertEmails = list('alertEmails');
-  for (const email of alertEmails) {
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
-      throw new ConfigError(`context alertEmails: "${email}" is not an email address`);
-  }
+  const emails = (key: string): string[] => {
+    const values = list(key);
+    for (const email of values) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw new ConfigError(`context ${key}: "${email}" is not an email address`);
+    }
+    return values;
+  };
+  const alertEmails = emails('alertEmails');
+  const consoleUsers = emails('consoleUsers');
+  const consoleDomainPrefix = text('consoleDomainPrefix');
+  if (consoleDomainPrefix !== undefined) checkDomainPrefix(consoleDomainPrefix);
   const slackWorkspaceId = text('slackWorkspaceId');
   const slackChannelId = text('slackChannelId');
   if ((slackWorkspaceId === undefined) !== (slackChannelId === undefined)) {
@@ -96,5 +108,19 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
     logRetentionDays: number('logRetentionDays', DEFAULTS.logRetentionDays, 1),
     webhookRateLimit: number('webhookRateLimit', DEFAULTS.webhookRateLimit, 1),
     retainData: retain === undefined ? DEFAULTS.retainData : retain !== 'false',
+    consoleUsers,
+    consoleDomainPrefix,
   };
+}
+
+/** Cognito's rules for a domain prefix: lower-case letters, digits and inner hyphens, without its reserved words. */
+function checkDomainPrefix(prefix: string): void {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix))
+    throw new ConfigError(
+      `context consoleDomainPrefix=${prefix}: expected lower-case letters, digits and hyphens (at most 63)`,
+    );
+  if (/aws|amazon|cognito/.test(prefix))
+    throw new ConfigError(
+      `context consoleDomainPrefix=${prefix}: Cognito reserves the words aws, amazon and cognito`,
+    );
 }

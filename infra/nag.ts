@@ -17,6 +17,7 @@ function logicalIdOf(construct: IConstruct): string {
 
 export function acknowledgeFindings(stack: QualityMonitorStack): void {
   const { pipeline, webhookApi, poller, secrets } = stack;
+  acknowledgeConsoleFindings(stack);
   const functions = [webhookApi.ingest, webhookApi.reader, pipeline.processor, poller.fn];
 
   for (const fn of functions) {
@@ -73,4 +74,73 @@ export function acknowledgeFindings(stack: QualityMonitorStack): void {
       reason: 'EventBridge Scheduler may invoke any version of the poller function, and nothing else.',
     });
   }
+}
+
+/** The web console: CloudFront's default domain, a login without enforced MFA, and CDK's deployment function. */
+function acknowledgeConsoleFindings(stack: QualityMonitorStack): void {
+  const { distribution, login, bucket } = stack.console;
+  Validations.of(distribution).acknowledge(
+    {
+      id: rule('CFR1'),
+      reason: 'Operators may open the console from anywhere; every page and API call needs a Cognito login.',
+    },
+    {
+      id: rule('CFR2'),
+      reason:
+        'No WAF: the distribution serves static files and the JWT-authorized read API, which API Gateway ' +
+        'throttles; a web ACL (from $5 a month, and only in us-east-1) buys little for a few invited users.',
+    },
+    {
+      id: rule('CFR4'),
+      reason:
+        'The console uses the default *.cloudfront.net certificate (no custom domain to configure), whose ' +
+        'security policy CloudFront fixes; TLSv1.2_2021 applies as soon as a custom domain is added.',
+    },
+  );
+  Validations.of(login.userPool).acknowledge({
+    id: rule('COG2'),
+    reason:
+      'TOTP MFA is offered to every user and Plus threat protection challenges risky sign-ins; requiring MFA ' +
+      'is a one-line change (Mfa.REQUIRED) left to the operator.',
+  });
+
+  // CDK's BucketDeployment function (one per stack), which copies the build into the bucket and invalidates
+  // the distribution.
+  const deployer = stack.node.findAll().find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!deployer) return;
+  const site = `<${logicalIdOf(bucket)}.Arn>`;
+  Validations.of(deployer).acknowledge(
+    {
+      id: rule(
+        'IAM4',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      ),
+      reason: 'AWSLambdaBasicExecutionRole only lets the deployment function write its own CloudWatch logs.',
+    },
+    ...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*'].map((detail) => ({
+      id: rule('IAM5', detail),
+      reason: "CDK's grantRead: reads the console build from the CDK asset bucket and lists the site bucket.",
+    })),
+    {
+      id: rule(
+        'IAM5',
+        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+      ),
+      reason:
+        'The console build is uploaded as a CDK asset; the function reads it from the bootstrap bucket.',
+    },
+    ...['Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::${site}/*`].map((detail) => ({
+      id: rule('IAM5', detail),
+      reason: "CDK's grantReadWrite on the console's own bucket: replaces the files of the previous build.",
+    })),
+    {
+      id: rule('IAM5', 'Resource::*'),
+      reason:
+        'cloudfront:CreateInvalidation and GetInvalidation take no resource narrower than * in CDK here.',
+    },
+    {
+      id: rule('L1'),
+      reason: "CDK owns the deployment function's runtime and moves it forward with aws-cdk-lib upgrades.",
+    },
+  );
 }

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { MonitorConfig } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { Console } from './constructs/console.ts';
 import { Observability } from './constructs/observability.ts';
 import { Pipeline } from './constructs/pipeline.ts';
 import { Poller } from './constructs/poller.ts';
@@ -10,6 +11,8 @@ import { WebhookApi } from './constructs/webhook-api.ts';
 
 export interface QualityMonitorStackProps extends StackProps {
   readonly config: MonitorConfig;
+  /** The built web console (`dist/console/`), uploaded to the console's bucket. */
+  readonly consoleAssetDir: string;
 }
 
 /** The whole monitor, read top to bottom like the architecture diagram. */
@@ -20,6 +23,7 @@ export class QualityMonitorStack extends Stack {
   readonly webhookApi: WebhookApi;
   readonly poller: Poller;
   readonly observability: Observability;
+  readonly console: Console;
 
   constructor(scope: Construct, id: string, props: QualityMonitorStackProps) {
     super(scope, id, props);
@@ -41,6 +45,14 @@ export class QualityMonitorStack extends Stack {
       verifyToken: this.secrets.verifyToken,
       rateLimit: config.webhookRateLimit,
       ...logs,
+    });
+    this.console = new Console(this, 'console', {
+      assetDir: props.consoleAssetDir,
+      api: this.webhookApi.api,
+      readIntegration: this.webhookApi.readIntegration,
+      users: config.consoleUsers,
+      domainPrefix: config.consoleDomainPrefix,
+      logRetentionDays: config.logRetentionDays,
     });
     this.poller = new Poller(this, 'poller', {
       queue: this.pipeline.queue,

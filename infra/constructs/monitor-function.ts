@@ -70,7 +70,7 @@ function withoutEntry<T extends { entry?: string }>(props: T): Omit<T, 'entry'> 
 const RETENTIONS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === 'number');
 
 /** The shortest CloudWatch retention that keeps logs at least `days`. */
-function retentionOf(days: number): RetentionDays {
+export function retentionOf(days: number): RetentionDays {
   const sorted = [...RETENTIONS].filter((d) => d > 0).sort((a, b) => a - b);
   return sorted.find((d) => d >= days) ?? RetentionDays.INFINITE;
 }

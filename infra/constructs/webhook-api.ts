@@ -29,6 +29,8 @@ export class WebhookApi extends Construct {
   readonly stage: HttpStage;
   readonly ingest: MonitorFunction;
   readonly reader: MonitorFunction;
+  /** The read API Lambda behind every read route; the console's JWT-authorized routes share it. */
+  readonly readIntegration: HttpLambdaIntegration;
 
   constructor(scope: Construct, id: string, props: WebhookApiProps) {
     super(scope, id);
@@ -95,6 +97,7 @@ export class WebhookApi extends Construct {
       integration: ingestIntegration,
     });
     const readIntegration = new HttpLambdaIntegration('read-integration', this.reader);
+    this.readIntegration = readIntegration;
     const iam = new HttpIamAuthorizer();
     for (const path of [
       '/v1/phone-numbers',

@@ -10,10 +10,17 @@ import { ConfigError, configFromContext } from '../../infra/config.ts';
 import { acknowledgeFindings } from '../../infra/nag.ts';
 import { QualityMonitorStack } from '../../infra/stack.ts';
 
+/** A stand-in for `dist/console/` (the console's build is tested with the console itself). */
+const consoleAssetDir = mkdtempSync(join(tmpdir(), 'console-build-'));
+writeFileSync(join(consoleAssetDir, 'index.html'), '<!doctype html><title>console</title>');
+
 /** Synthesizes the stack with the given context; bundling is skipped (tested by `npm run synth` and the bench). */
 function synth(context: Record<string, unknown> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new QualityMonitorStack(app, 'Monitor', { config: configFromContext(app.node) });
+  const stack = new QualityMonitorStack(app, 'Monitor', {
+    config: configFromContext(app.node),
+    consoleAssetDir,
+  });
   acknowledgeFindings(stack);
   return { stack, template: Template.fromStack(stack) };
 }
@@ -44,7 +51,10 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('would report findings without the acknowledgements (the check is live)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const bare = new QualityMonitorStack(app, 'Bare', { config: configFromContext(app.node) });
+    const bare = new QualityMonitorStack(app, 'Bare', {
+      config: configFromContext(app.node),
+      consoleAssetDir,
+    });
     expect(new AwsSolutionsChecks().validateScope(bare).violations.length).toBeGreaterThan(0);
   });
 });
