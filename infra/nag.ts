@@ -1,4 +1,4 @@
-import { type App, type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { type App, type CfnResource, Stack, Token, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { QualityMonitorStack } from './stack.ts';
@@ -122,10 +122,7 @@ function acknowledgeConsoleFindings(stack: QualityMonitorStack): void {
       reason: "CDK's grantRead: reads the console build from the CDK asset bucket and lists the site bucket.",
     })),
     {
-      id: rule(
-        'IAM5',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
-      ),
+      id: rule('IAM5', `Resource::${assetBucketObjects(stack)}`),
       reason:
         'The console build is uploaded as a CDK asset; the function reads it from the bootstrap bucket.',
     },
@@ -142,5 +139,15 @@ function acknowledgeConsoleFindings(stack: QualityMonitorStack): void {
       id: rule('L1'),
       reason: "CDK owns the deployment function's runtime and moves it forward with aws-cdk-lib upgrades.",
     },
+  );
+}
+
+/** The CDK bootstrap asset bucket's objects as cdk-nag names them: concrete where the stack's env is. */
+function assetBucketObjects(stack: Stack): string {
+  const named = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  const qualifier = stack.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') ?? 'hnb659fds';
+  return (
+    `arn:${named(stack.partition, 'Partition')}:s3:::cdk-${qualifier}-assets-` +
+    `${named(stack.account, 'AccountId')}-${named(stack.region, 'Region')}/*`
   );
 }
