@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { MonitorConfig } from './config.ts';
 import { Alerts } from './constructs/alerts.ts';
-import { Console } from './constructs/console.ts';
+import { WebConsole } from './constructs/console.ts';
 import { Observability } from './constructs/observability.ts';
 import { Pipeline } from './constructs/pipeline.ts';
 import { Poller } from './constructs/poller.ts';
@@ -23,7 +23,7 @@ export class QualityMonitorStack extends Stack {
   readonly webhookApi: WebhookApi;
   readonly poller: Poller;
   readonly observability: Observability;
-  readonly console: Console;
+  readonly console: WebConsole;
 
   constructor(scope: Construct, id: string, props: QualityMonitorStackProps) {
     super(scope, id, props);
@@ -46,7 +46,7 @@ export class QualityMonitorStack extends Stack {
       rateLimit: config.webhookRateLimit,
       ...logs,
     });
-    this.console = new Console(this, 'console', {
+    this.console = new WebConsole(this, 'console', {
       assetDir: props.consoleAssetDir,
       api: this.webhookApi.api,
       readIntegration: this.webhookApi.readIntegration,

@@ -57,7 +57,7 @@ export class ConsoleBuildMissingError extends Error {
  * only, security headers), the read API on the same origin at `/console/v1/*` behind a Cognito JWT authorizer,
  * and the login (see `ConsoleLogin`). The console learns where to log in from a generated `config.json`.
  */
-export class Console extends Construct {
+export class WebConsole extends Construct {
   readonly bucket: Bucket;
   readonly logBucket: Bucket;
   readonly distribution: Distribution;

@@ -47,7 +47,7 @@ const only = (type: string) => {
 const distributionConfig = () => only('AWS::CloudFront::Distribution').DistributionConfig;
 
 describe('console bucket', () => {
-  it('is private, encrypted, SSL-only, logged, and no website', () => {
+  it('is private, encrypted, SSL-only, logged (to a private log bucket with expiry), and no website', () => {
     const bucket = template.findResources('AWS::S3::Bucket')[idOf(stack.console.bucket)]?.Properties;
     expect(bucket).toMatchObject({
       BucketEncryption: {
@@ -62,6 +62,22 @@ describe('console bucket', () => {
       LoggingConfiguration: { DestinationBucketName: { Ref: idOf(stack.console.logBucket) } },
     });
     expect(bucket?.WebsiteConfiguration).toBeUndefined();
+    const logs = template.findResources('AWS::S3::Bucket')[idOf(stack.console.logBucket)]?.Properties;
+    expect(logs).toMatchObject({
+      BucketEncryption: expect.anything(),
+      PublicAccessBlockConfiguration: bucket?.PublicAccessBlockConfiguration,
+      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 30, Status: 'Enabled' }] },
+    });
+    for (const b of [stack.console.bucket, stack.console.logBucket]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: idOf(b) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
   });
 
   it('lets only this distribution read it, and nobody without TLS', () => {
