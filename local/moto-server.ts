@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { MOTO_INSTALL_HINT, motoCommand } from './prerequisites.ts';
+
+export { MOTO_INSTALL_HINT };
 
 /** A running local AWS emulator (moto server) on loopback. */
 export interface MotoServer {
@@ -7,16 +10,12 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-export const MOTO_INSTALL_HINT =
-  "moto_server was not found on PATH. Install it with: pip install 'moto[server]==5.2.1' (Python 3.9+), " +
-  'or set MOTO_SERVER to its path.';
-
 /** Starts `moto_server` on 127.0.0.1 and a free port, and resolves once it answers. */
 export async function startMotoServer(
   options: { readonly port?: number; readonly timeoutMs?: number } = {},
 ): Promise<MotoServer> {
   const port = options.port ?? (await freePort());
-  const command = process.env.MOTO_SERVER ?? 'moto_server';
+  const command = motoCommand();
   const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
