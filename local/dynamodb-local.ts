@@ -1,14 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './moto-server.ts';
 import { JAVA_INSTALL_HINT, javaCommand } from './prerequisites.ts';
+import { COMMAND_NOT_FOUND, spawnEmulator } from './spawn-emulator.ts';
 
 /** A running DynamoDB Local on 127.0.0.1. */
 export interface DynamoDbLocal {
   readonly endpoint: string;
+  /** The emulator's process id. */
+  readonly pid: number | undefined;
   /** Where its tables live, or undefined when in memory. */
   readonly dbPath: string | undefined;
   stop(): Promise<void>;
@@ -50,7 +53,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const home = dynamoDbLocalHome();
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
-  const child = spawn(
+  const child = spawnEmulator(
     javaCommand(),
     [
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
@@ -86,6 +89,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   return {
+    pid: child.pid,
     endpoint: `http://127.0.0.1:${port}`,
     dbPath: options.dbPath,
     stop: async () => {
@@ -105,7 +109,13 @@ function exitedEarly(child: ChildProcess, output: () => string): Promise<never> 
       );
     });
     child.once('exit', (code) =>
-      reject(new Error(`DynamoDB Local exited with code ${code}: ${output().trim()}`)),
+      reject(
+        new Error(
+          code === COMMAND_NOT_FOUND
+            ? JAVA_INSTALL_HINT
+            : `DynamoDB Local exited with code ${code}: ${output().trim()}`,
+        ),
+      ),
     );
   });
 }

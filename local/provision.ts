@@ -126,9 +126,15 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   };
 }
 
-/** A queue subscribed to the alert topic: how the tests and `npm start` see what was published. */
-export async function subscribeInbox(topicArn: string, name: string): Promise<string> {
-  const sqs = new SQSClient({});
+/**
+ * A queue subscribed to the alert topic: how the tests and `npm start` see what was published. It lives in the
+ * emulator that serves SNS (pass its client when SQS is served elsewhere).
+ */
+export async function subscribeInbox(
+  topicArn: string,
+  name: string,
+  sqs: SQSClient = new SQSClient({}),
+): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   if (!QueueUrl) throw new Error(`queue ${name} was not created`);
   await new SNSClient({}).send(

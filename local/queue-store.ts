@@ -40,11 +40,9 @@ export class QueueStore {
   private readonly queues = new Map<string, Queue>();
   private fd: number | undefined;
 
-  private constructor(private readonly journalPath: string | undefined) {}
-
   /** Opens (or creates) the journal at `journalPath`; in memory only without one. */
   static open(journalPath?: string): QueueStore {
-    const store = new QueueStore(journalPath);
+    const store = new QueueStore();
     if (journalPath) store.load(journalPath);
     return store;
   }
