@@ -38,6 +38,8 @@ export interface LocalPipelineOptions {
   /** Seconds before a failed record is retried (the stack uses 180; locally shorter is friendlier). */
   readonly visibilityTimeoutSeconds?: number;
   readonly processorConcurrency?: number;
+  /** Processor instances working the queue side by side (Lambda's concurrency); 4 unless set. */
+  readonly processorInstances?: number;
   readonly onAlert?: (alert: ReceivedAlert) => void;
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -131,8 +133,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // The Lambda handlers themselves, imported once their environment is set.
     const ingest: { handler: HttpHandler } = await import('../functions/ingest/handler.ts');
     const readApi: { handler: HttpHandler } = await import('../functions/api/handler.ts');
-    const processor: { handler: (event: SQSEvent) => Promise<SQSBatchResponse> } = await import(
-      '../functions/processor/handler.ts'
+    // Several processor instances, each its own copy of the handler module (a distinct module URL), as Lambda
+    // runs several instances on a busy queue.
+    const processors: { handler: (event: SQSEvent) => Promise<SQSBatchResponse> }[] = await Promise.all(
+      Array.from(
+        { length: options.processorInstances ?? 4 },
+        (_, i) => import(`../functions/processor/handler.ts?instance=${i}`),
+      ),
     );
 
     const eventQueue = queues.value.store;
@@ -177,7 +184,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       sqs,
       queueUrl: resources.eventQueueUrl,
       queueArn: resources.eventQueueArn,
-      handler: processor.handler,
+      handler: processors.map((processor) => processor.handler),
       concurrency: options.processorConcurrency ?? 2,
       onError: (error) => options.onError?.('processor', error),
     });
