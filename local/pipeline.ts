@@ -135,10 +135,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const readApi: { handler: HttpHandler } = await import('../functions/api/handler.ts');
     // Several processor instances, each its own copy of the handler module (a distinct module URL), as Lambda
     // runs several instances on a busy queue.
+    const processorModule = new URL('../functions/processor/handler.ts', import.meta.url).href;
     const processors: { handler: (event: SQSEvent) => Promise<SQSBatchResponse> }[] = await Promise.all(
       Array.from(
         { length: options.processorInstances ?? 4 },
-        (_, i) => import(`../functions/processor/handler.ts?instance=${i}`),
+        (_, i) => import(/* @vite-ignore */ `${processorModule}?instance=${i}`),
       ),
     );
 

@@ -58,7 +58,9 @@ export class SqsEventSource {
   start(): void {
     this.running = true;
     const loops = Math.max(this.options.concurrency ?? 1, this.instances.length);
-    this.loops = Array.from({ length: loops }, (_, i) => this.loop(this.instances[i % this.instances.length]));
+    this.loops = Array.from({ length: loops }, (_, i) =>
+      this.loop(this.instances[i % this.instances.length]),
+    );
   }
 
   /** Stops polling; an invocation stuck on a dead emulator is not waited for longer than `graceMs`. */
@@ -96,7 +98,10 @@ export class SqsEventSource {
   }
 
   /** One invocation at a time per instance, in arrival order, as on one Lambda instance. */
-  private invoke(instance: { readonly handler: Handler; turn: Promise<void> }, messages: Message[]): Promise<void> {
+  private invoke(
+    instance: { readonly handler: Handler; turn: Promise<void> },
+    messages: Message[],
+  ): Promise<void> {
     const turn = instance.turn.then(() => this.runInvocation(instance.handler, messages));
     instance.turn = turn.catch(() => {});
     return turn;
