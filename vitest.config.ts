@@ -29,8 +29,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           env: quietPowertools,
-          // One local AWS emulator (moto server) for the whole run, started and stopped by the suite itself.
-          globalSetup: ['test/support/moto-global-setup.ts'],
+          // One moto server and one DynamoDB Local for the whole run, started and stopped by the suite itself.
+          globalSetup: ['test/support/local-aws-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventProcessor } from '../functions/processor/event-processor.ts';
 import { eventsOfMessage } from '../functions/processor/queue-message.ts';
+import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { useLocalAws } from '../local/local-aws-env.ts';
 import { startMotoServer } from '../local/moto-server.ts';
 import { provisionLocalResources } from '../local/provision.ts';
@@ -34,9 +35,9 @@ function batchOf(round: number, kind: 'status' | 'red'): string[] {
 }
 
 export async function benchProcessor(): Promise<void> {
-  const moto = await startMotoServer();
+  const [moto, dynamoDb] = await Promise.all([startMotoServer(), startDynamoDbLocal()]);
   try {
-    useLocalAws(moto.endpoint);
+    useLocalAws(moto.endpoint, dynamoDb.endpoint);
     const resources = await provisionLocalResources({ prefix: 'bench', appSecret: 'a', verifyToken: 'v' });
     const dynamo = new DynamoDBClient({});
     let requests = 0;
@@ -82,7 +83,7 @@ export async function benchProcessor(): Promise<void> {
     const warmMs = median(warm.map((w) => w.ms));
     const warmRequests =
       warm.reduce((sum, w) => sum + w.requests, 0) / warm.reduce((sum, w) => sum + w.events, 0);
-    printTable('Processor against the local emulator (moto)', [
+    printTable('Processor against DynamoDB Local (SNS on moto)', [
       row('first touch of 10 entities (cold cache: read + commit)', first),
       {
         path: 'common path: state change, warm cache',
@@ -94,9 +95,9 @@ export async function benchProcessor(): Promise<void> {
       row('redelivered events (commit refused by the marker + pending-alert check)', redelivered),
     ]);
     console.log(
-      'moto answers a transaction in tens of ms, DynamoDB in single-digit ms: the figure that carries over is requests per event.',
+      'The emulators answer in milliseconds, like DynamoDB but on a shared machine: the figure that carries over is requests per event.',
     );
   } finally {
-    await moto.stop();
+    await Promise.all([moto.stop(), dynamoDb.stop()]);
   }
 }

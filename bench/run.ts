@@ -1,6 +1,8 @@
 import { benchBundles } from './bundles.ts';
 import { benchEndToEnd } from './e2e-throughput.ts';
 import { benchIngestCost } from './ingest-cost.ts';
+import { benchAnswerTime } from './local-answer-time.ts';
+import { benchSustained } from './local-sustained.ts';
 import { benchPollerCalls } from './poller-calls.ts';
 import { benchProcessor } from './processor-cost.ts';
 
@@ -10,4 +12,6 @@ await benchIngestCost();
 await benchBundles();
 await benchProcessor();
 await benchPollerCalls();
+await benchAnswerTime();
+await benchSustained();
 await benchEndToEnd();

@@ -21,11 +21,13 @@ export interface FaultProxy {
 const DYNAMO_WRITES = ['TransactWriteItems', 'PutItem', 'UpdateItem', 'BatchWriteItem'];
 
 /**
- * An HTTP proxy in front of the local AWS emulator that can throttle DynamoDB writes, fail SNS publishes and
- * simulate the emulator being down: the handlers' own SDK clients meet real error responses, unchanged code.
+ * An HTTP proxy in front of the local AWS emulators that can throttle DynamoDB writes, fail SNS publishes and
+ * simulate the emulators being down: the handlers' own SDK clients meet real error responses, unchanged code.
+ * DynamoDB requests go to `dynamoDbTarget` (DynamoDB Local) when given, everything else to `target` (moto).
  */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const upstream = new URL(target);
+export async function startFaultProxy(target: string, dynamoDbTarget?: string): Promise<FaultProxy> {
+  const awsUpstream = new URL(target);
+  const dynamoDbUpstream = new URL(dynamoDbTarget ?? target);
   const faults: Faults = { dynamoThrottleRate: 0, snsFailuresLeft: 0, outageUntil: 0 };
   const injected = { dynamoThrottles: 0, snsFailures: 0, outageDrops: 0 };
 
@@ -57,19 +59,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       );
       return;
     }
+    const isDynamoDb = target.startsWith('DynamoDB_');
     // moto runs requests on threads without making a conditional write atomic against another one: one
-    // DynamoDB write at a time restores what DynamoDB guarantees (the processor's races are real, not the emulator's).
-    if (target.startsWith('DynamoDB_') && DYNAMO_WRITES.some((op) => target.endsWith(`.${op}`))) {
-      const turn = writeLock.then(() => forward(req, body, res));
+    // DynamoDB write at a time restores what DynamoDB guarantees (the processor's races are real, not the
+    // emulator's). DynamoDB Local makes each write atomic itself, so its writes run side by side.
+    if (!dynamoDbTarget && isDynamoDb && DYNAMO_WRITES.some((op) => target.endsWith(`.${op}`))) {
+      const turn = writeLock.then(() => forward(awsUpstream, req, body, res));
       writeLock = turn.catch(() => {});
       await turn;
       return;
     }
-    await forward(req, body, res);
+    await forward(isDynamoDb ? dynamoDbUpstream : awsUpstream, req, body, res);
   });
   let writeLock: Promise<void> = Promise.resolve();
 
-  function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+  function forward(upstream: URL, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     return new Promise((resolve) => {
       const outgoing = request(
         {

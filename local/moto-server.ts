@@ -1,23 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { MOTO_INSTALL_HINT, motoCommand } from './prerequisites.ts';
+import { COMMAND_NOT_FOUND, spawnEmulator } from './spawn-emulator.ts';
+
+export { MOTO_INSTALL_HINT };
 
 /** A running local AWS emulator (moto server) on loopback. */
 export interface MotoServer {
   readonly endpoint: string;
+  /** The emulator's process id. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
-
-export const MOTO_INSTALL_HINT =
-  "moto_server was not found on PATH. Install it with: pip install 'moto[server]==5.2.1' (Python 3.9+), " +
-  'or set MOTO_SERVER to its path.';
 
 /** Starts `moto_server` on 127.0.0.1 and a free port, and resolves once it answers. */
 export async function startMotoServer(
   options: { readonly port?: number; readonly timeoutMs?: number } = {},
 ): Promise<MotoServer> {
   const port = options.port ?? (await freePort());
-  const command = process.env.MOTO_SERVER ?? 'moto_server';
-  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+  const command = motoCommand();
+  const child = spawnEmulator(command, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -35,6 +37,7 @@ export async function startMotoServer(
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   return {
+    pid: child.pid,
     endpoint,
     stop: async () => {
       process.removeListener('exit', killOnExit);
@@ -59,7 +62,13 @@ function exitedEarly(child: ChildProcess, stderr: () => string): Promise<never> 
       );
     });
     child.once('exit', (code) =>
-      reject(new Error(`moto_server exited with code ${code}: ${stderr().trim()}`)),
+      reject(
+        new Error(
+          code === COMMAND_NOT_FOUND
+            ? MOTO_INSTALL_HINT
+            : `moto_server exited with code ${code}: ${stderr().trim()}`,
+        ),
+      ),
     );
   });
 }

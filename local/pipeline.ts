@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { join } from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -9,8 +10,11 @@ import type {
 } from 'aws-lambda';
 import { AlertFeed, type AlertFeed as AlertFeedType, type ReceivedAlert } from './alert-feed.ts';
 import { apiGatewayEventOf, RequestTooLargeError, writeResult } from './api-gateway-adapter.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { useLocalAws } from './local-aws-env.ts';
+import { startLocalSqsServer } from './local-sqs-server.ts';
 import { startMotoServer } from './moto-server.ts';
 import { type LocalResources, provisionLocalResources, subscribeInbox } from './provision.ts';
 import { SqsEventSource } from './sqs-event-source.ts';
@@ -18,6 +22,11 @@ import { SqsEventSource } from './sqs-event-source.ts';
 export interface LocalPipelineOptions {
   /** HTTP port; 0 picks a free one. */
   readonly port: number;
+  /**
+   * Keep the table (DynamoDB Local) and the event queues (a journal) in this directory and find them again on
+   * the next start; everything lives in memory and is gone at stop when absent (tests).
+   */
+  readonly dataDir?: string;
   readonly appSecret: string;
   readonly verifyToken: string;
   /** Poll this Graph API (a stand-in or the real one) when set together with `wabaIds`. */
@@ -29,6 +38,8 @@ export interface LocalPipelineOptions {
   /** Seconds before a failed record is retried (the stack uses 180; locally shorter is friendlier). */
   readonly visibilityTimeoutSeconds?: number;
   readonly processorConcurrency?: number;
+  /** Processor instances working the queue side by side (Lambda's concurrency); 4 unless set. */
+  readonly processorInstances?: number;
   readonly onAlert?: (alert: ReceivedAlert) => void;
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -41,6 +52,12 @@ export interface LocalPipeline {
   readonly alerts: AlertFeedType;
   /** Runs the poller once now (it also runs on its timer when configured). */
   poll(): Promise<unknown>;
+  /**
+   * A graceful stop: deliveries are answered 503 from now on (Meta retries them), the poller stops, and the
+   * processor works the queue until it is empty or `timeoutMs` passed. Resolves with what is left on the queue,
+   * which a persistent pipeline keeps for its next start. Call stop() afterwards.
+   */
+  drain(timeoutMs: number): Promise<{ readonly left: number }>;
   stop(): Promise<void>;
 }
 
@@ -52,14 +69,37 @@ type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStr
  * SQS semantics, the poller on a timer, and the alerts read off the topic.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const moto = await startMotoServer();
-  const proxy = await startFaultProxy(moto.endpoint);
-  const stops: (() => Promise<void>)[] = [() => moto.stop(), () => proxy.close()];
+  const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const step of stops.splice(0).reverse()) await step().catch(() => {});
   };
+  // One run per data directory; this also ends the emulators of a run that was killed hard.
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+  if (lock) stops.push(async () => lock.release());
+  // Started side by side: DynamoDB Local's JVM takes seconds.
+  const [moto, dynamoDb, queues] = await Promise.allSettled([
+    startMotoServer(),
+    startDynamoDbLocal({ dbPath: options.dataDir && join(options.dataDir, 'dynamodb') }),
+    startLocalSqsServer({ journalPath: options.dataDir && join(options.dataDir, 'queues.journal') }),
+  ]);
+  for (const started of [moto, dynamoDb, queues])
+    if (started.status === 'fulfilled') {
+      if ('pid' in started.value) lock?.addChild(started.value.pid);
+      stops.push(() => ('close' in started.value ? started.value.close() : started.value.stop()));
+    }
+  for (const started of [moto, dynamoDb, queues])
+    if (started.status === 'rejected') {
+      await stop();
+      throw started.reason;
+    }
+  if (moto.status !== 'fulfilled' || dynamoDb.status !== 'fulfilled' || queues.status !== 'fulfilled')
+    throw new Error('unreachable');
   try {
+    const proxy = await startFaultProxy(moto.value.endpoint, dynamoDb.value.endpoint);
+    stops.push(() => proxy.close());
     useLocalAws(proxy.endpoint);
+    // The event queues are the durable local SQS; the alert inbox stays in moto, where SNS delivers.
+    process.env.AWS_ENDPOINT_URL_SQS = queues.value.endpoint;
     Object.assign(process.env, {
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -93,15 +133,39 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // The Lambda handlers themselves, imported once their environment is set.
     const ingest: { handler: HttpHandler } = await import('../functions/ingest/handler.ts');
     const readApi: { handler: HttpHandler } = await import('../functions/api/handler.ts');
-    const processor: { handler: (event: SQSEvent) => Promise<SQSBatchResponse> } = await import(
-      '../functions/processor/handler.ts'
+    // Several processor instances, each its own copy of the handler module (a distinct module URL), as Lambda
+    // runs several instances on a busy queue.
+    const processorModule = new URL('../functions/processor/handler.ts', import.meta.url).href;
+    const processors: { handler: (event: SQSEvent) => Promise<SQSBatchResponse> }[] = await Promise.all(
+      Array.from(
+        { length: options.processorInstances ?? 4 },
+        (_, i) => import(/* @vite-ignore */ `${processorModule}?instance=${i}`),
+      ),
     );
 
+    const eventQueue = queues.value.store;
+    const queueName = resources.eventQueueUrl.slice(resources.eventQueueUrl.lastIndexOf('/') + 1);
+    const queued = () => {
+      const depth = eventQueue.depth(queueName);
+      return depth.visible + depth.inFlight;
+    };
+    let accepting = true;
     const server = await listen(options.port, async (event) => {
+      if (event.rawPath === '/webhook' && event.requestContext.http.method === 'POST' && !accepting)
+        return {
+          statusCode: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '30' },
+          body: JSON.stringify({ error: 'stopping', message: 'the local pipeline is stopping; retry later' }),
+        };
       if (event.rawPath === '/webhook') return ingest.handler(event);
       if (event.rawPath.startsWith('/v1/')) return readApi.handler(event);
       if (event.rawPath === '/health')
-        return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          // `queued`: events accepted and not yet applied (waiting or in flight), for scripts that wait.
+          body: JSON.stringify({ status: accepting ? 'ok' : 'stopping', queued: queued() }),
+        };
       return {
         statusCode: 404,
         headers: { 'content-type': 'application/json' },
@@ -121,35 +185,66 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       sqs,
       queueUrl: resources.eventQueueUrl,
       queueArn: resources.eventQueueArn,
-      handler: processor.handler,
+      handler: processors.map((processor) => processor.handler),
       concurrency: options.processorConcurrency ?? 2,
       onError: (error) => options.onError?.('processor', error),
     });
     eventSource.start();
     stops.push(() => eventSource.stop());
 
-    const inbox = await subscribeInbox(resources.alertTopicArn, 'local-alert-inbox');
-    const alerts = new AlertFeed(sqs, inbox, options.onAlert);
+    const motoSqs = new SQSClient({ endpoint: proxy.endpoint });
+    const inbox = await subscribeInbox(resources.alertTopicArn, 'local-alert-inbox', motoSqs);
+    const alerts = new AlertFeed(motoSqs, inbox, options.onAlert);
     alerts.start();
     stops.push(() => alerts.stop());
 
     let poll: () => Promise<unknown> = async () => undefined;
+    let stopPolling = () => {};
     if (options.graphApiBaseUrl && wabaIds.length > 0) {
       const poller: { handler: (event: unknown) => Promise<unknown> } = await import(
         '../functions/poller/handler.ts'
       );
       poll = () => poller.handler({}).catch((error: unknown) => options.onError?.('poller', error));
       const timer = setInterval(() => void poll(), (options.pollIntervalSeconds ?? 60) * 1000);
-      stops.push(async () => clearInterval(timer));
+      stopPolling = () => clearInterval(timer);
+      stops.push(async () => stopPolling());
       void poll();
     }
 
+    const drain = async (timeoutMs: number) => {
+      accepting = false;
+      stopPolling();
+      const deadline = Date.now() + timeoutMs;
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+      while (queued() > 0 && Date.now() < deadline) await pause();
+      await eventSource.stop();
+      // Then the alerts already published reach the feed (the inbox lives in moto, which stops with us).
+      const feedDeadline = Date.now() + 5000;
+      while (Date.now() < feedDeadline && (await queueDepth(motoSqs, inbox).catch(() => 0)) > 0)
+        await pause();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { left: queued() };
+    };
+
     const { port } = server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, resources, proxy, eventSource, alerts, poll, stop };
+    return { url: `http://127.0.0.1:${port}`, resources, proxy, eventSource, alerts, poll, drain, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 function listen(port: number, route: HttpHandler): Promise<Server> {

@@ -1,10 +1,17 @@
 import {
   CreateTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
+  ResourceInUseException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { TABLE_SCHEMA } from '../shared/store/table-schema.ts';
@@ -34,6 +41,10 @@ export interface ProvisionOptions {
   readonly maxReceiveCount?: number;
 }
 
+/**
+ * Creates what is missing and keeps what exists, so a restart on a kept database (`npm start` on `.data/`)
+ * finds its table, history and alerts again.
+ */
 export async function provisionLocalResources(options: ProvisionOptions): Promise<LocalResources> {
   const { prefix } = options;
   const sqs = new SQSClient({});
@@ -42,7 +53,8 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   const secrets = new SecretsManagerClient({});
 
   const tableName = `${prefix}-quality`;
-  await dynamo.send(
+  await createTableUnlessExists(
+    dynamo,
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
@@ -69,12 +81,15 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
     }),
   );
   await waitUntilTableExists({ client: dynamo, maxWaitTime: 30 }, { TableName: tableName });
-  await dynamo.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
-    }),
-  );
+  const ttl = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
 
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-events-dlq` }));
   const dlqArn = await queueArn(sqs, dlq.QueueUrl);
@@ -93,17 +108,10 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${prefix}-alerts` }));
   const appSecretName = `${prefix}/meta-app-secret`;
   const verifyTokenSecretName = `${prefix}/meta-verify-token`;
-  await secrets.send(new CreateSecretCommand({ Name: appSecretName, SecretString: options.appSecret }));
-  await secrets.send(
-    new CreateSecretCommand({ Name: verifyTokenSecretName, SecretString: options.verifyToken }),
-  );
+  await putSecret(secrets, appSecretName, options.appSecret);
+  await putSecret(secrets, verifyTokenSecretName, options.verifyToken);
   const graphTokenSecretName = `${prefix}/graph-api-token`;
-  await secrets.send(
-    new CreateSecretCommand({
-      Name: graphTokenSecretName,
-      SecretString: options.graphToken ?? 'local-graph-token',
-    }),
-  );
+  await putSecret(secrets, graphTokenSecretName, options.graphToken ?? 'local-graph-token');
   if (!events.QueueUrl || !dlq.QueueUrl || !TopicArn)
     throw new Error('the emulator did not create every resource');
   return {
@@ -118,15 +126,40 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   };
 }
 
-/** A queue subscribed to the alert topic: how the tests and `npm start` see what was published. */
-export async function subscribeInbox(topicArn: string, name: string): Promise<string> {
-  const sqs = new SQSClient({});
+/**
+ * A queue subscribed to the alert topic: how the tests and `npm start` see what was published. It lives in the
+ * emulator that serves SNS (pass its client when SQS is served elsewhere).
+ */
+export async function subscribeInbox(
+  topicArn: string,
+  name: string,
+  sqs: SQSClient = new SQSClient({}),
+): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   if (!QueueUrl) throw new Error(`queue ${name} was not created`);
   await new SNSClient({}).send(
     new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: await queueArn(sqs, QueueUrl) }),
   );
   return QueueUrl;
+}
+
+async function createTableUnlessExists(dynamo: DynamoDBClient, create: CreateTableCommand): Promise<void> {
+  try {
+    await dynamo.send(create);
+  } catch (error) {
+    // Kept from the last run (the schema is the stack's, so the kept table has it).
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** The secret holds `value` afterwards, whether it existed or not (the settings may have changed). */
+async function putSecret(secrets: SecretsManagerClient, name: string, value: string): Promise<void> {
+  try {
+    await secrets.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+  } catch (error) {
+    if (!(error instanceof ResourceExistsException)) throw error;
+    await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+  }
 }
 
 async function queueArn(sqs: SQSClient, queueUrl: string | undefined): Promise<string> {

@@ -6,17 +6,20 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
+type Handler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
 export interface EventSourceOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly queueArn: string;
-  readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
-  readonly batchSize?: number;
   /**
-   * Concurrent pollers receiving from the queue. Their invocations still run one at a time: they share one copy
-   * of the handler module, and a Lambda instance never runs two invocations at once (the handler keeps
-   * per-invocation state at module scope, such as Powertools' batch processor).
+   * The function's instances: each is its own copy of the handler module, as each Lambda instance is. One
+   * instance runs one invocation at a time (the handler keeps per-invocation state at module scope, such as
+   * Powertools' batch processor); several instances run side by side, as Lambda scales out on a busy queue.
    */
+  readonly handler: Handler | readonly Handler[];
+  readonly batchSize?: number;
+  /** Concurrent pollers receiving from the queue (at least one per instance). */
   readonly concurrency?: number;
   readonly waitTimeSeconds?: number;
   /** Share (0-1) of invocations that crash after the handler did its work, before the batch is deleted. */
@@ -34,7 +37,10 @@ export class SqsEventSource {
   private loops: Promise<void>[] = [];
   readonly stats = { invocations: 0, records: 0, failedRecords: 0, crashes: 0 };
 
-  constructor(private readonly options: EventSourceOptions) {}
+  constructor(private readonly options: EventSourceOptions) {
+    const handlers = Array.isArray(options.handler) ? options.handler : [options.handler as Handler];
+    this.instances = handlers.map((handler) => ({ handler, turn: Promise.resolve() }));
+  }
 
   private crashesPending = 0;
 
@@ -47,9 +53,14 @@ export class SqsEventSource {
     this.crashesPending += count;
   }
 
+  private readonly instances: { readonly handler: Handler; turn: Promise<void> }[];
+
   start(): void {
     this.running = true;
-    this.loops = Array.from({ length: this.options.concurrency ?? 1 }, () => this.loop());
+    const loops = Math.max(this.options.concurrency ?? 1, this.instances.length);
+    this.loops = Array.from({ length: loops }, (_, i) =>
+      this.loop(this.instances[i % this.instances.length]),
+    );
   }
 
   /** Stops polling; an invocation stuck on a dead emulator is not waited for longer than `graceMs`. */
@@ -63,7 +74,7 @@ export class SqsEventSource {
     clearTimeout(timer);
   }
 
-  private async loop(): Promise<void> {
+  private async loop(instance = this.instances[0]): Promise<void> {
     const { sqs, queueUrl } = this.options;
     while (this.running) {
       try {
@@ -76,8 +87,8 @@ export class SqsEventSource {
             MessageAttributeNames: ['All'],
           }),
         );
-        if (Messages.length === 0) continue;
-        await this.invoke(Messages);
+        if (Messages.length === 0 || !instance) continue;
+        await this.invoke(instance, Messages);
       } catch (error) {
         // While stopping, the emulator may already be gone: not worth a word.
         if (this.running) this.options.onError?.(error);
@@ -86,22 +97,23 @@ export class SqsEventSource {
     }
   }
 
-  private instance: Promise<void> = Promise.resolve();
-
-  /** One invocation at a time, in arrival order, as on one Lambda instance. */
-  private invoke(messages: Message[]): Promise<void> {
-    const turn = this.instance.then(() => this.runInvocation(messages));
-    this.instance = turn.catch(() => {});
+  /** One invocation at a time per instance, in arrival order, as on one Lambda instance. */
+  private invoke(
+    instance: { readonly handler: Handler; turn: Promise<void> },
+    messages: Message[],
+  ): Promise<void> {
+    const turn = instance.turn.then(() => this.runInvocation(instance.handler, messages));
+    instance.turn = turn.catch(() => {});
     return turn;
   }
 
-  private async runInvocation(messages: Message[]): Promise<void> {
+  private async runInvocation(handler: Handler, messages: Message[]): Promise<void> {
     const records = messages.map((message) => this.recordOf(message));
     this.stats.invocations += 1;
     this.stats.records += records.length;
     let response: SQSBatchResponse | undefined;
     try {
-      response = await this.options.handler({ Records: records });
+      response = await handler({ Records: records });
     } catch (error) {
       // The invocation failed: every record comes back after the visibility timeout.
       this.stats.failedRecords += records.length;

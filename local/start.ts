@@ -1,12 +1,25 @@
+import { rmSync } from 'node:fs';
 import { formatAlert } from './alert-feed.ts';
+import { assertDataDirFree } from './data-dir-lock.ts';
 import { localSettings } from './local-settings.ts';
-import { MOTO_INSTALL_HINT } from './moto-server.ts';
 import { startLocalPipeline } from './pipeline.ts';
+import { assertLocalPrerequisites, MissingPrerequisiteError } from './prerequisites.ts';
 
-/** `npm start`: the whole pipeline on this machine, until Ctrl-C. */
+/** Ctrl-C: how long the processor may work the queue, then how long stopping the emulators may take. */
+const DRAIN_SECONDS = Number(process.env.STOP_DRAIN_SECONDS ?? '20');
+const STOP_SECONDS = 15;
+/** The most Ctrl-C can take: the drain, the processor's last invocation and the alert feed (10 s), the stop. */
+const SHUTDOWN_BOUND_SECONDS = DRAIN_SECONDS + 10 + STOP_SECONDS;
+
+/** `npm start` (`-- --fresh` to begin empty): the whole pipeline on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
   const settings = localSettings;
-  console.log('Starting the local AWS emulator and the pipeline...');
+  assertLocalPrerequisites();
+  if (process.argv.includes('--fresh')) {
+    assertDataDirFree(settings.dataDir);
+    rmSync(settings.dataDir, { recursive: true, force: true });
+  }
+  console.log('Starting DynamoDB Local, the local AWS emulator and the pipeline...');
   const pipeline = await startLocalPipeline({
     ...settings,
     onAlert: (alert) => console.log(`\n${formatAlert(alert)}`),
@@ -22,21 +35,29 @@ whatsapp-quality-monitor is running locally
                                            verify token: WEBHOOK_VERIFY_TOKEN${process.env.WEBHOOK_VERIFY_TOKEN ? '' : ', default local-verify-token'})
   read API     ${pipeline.url}/v1/phone-numbers  /v1/templates  /v1/alerts  /v1/{phone-numbers|templates}/{id}/history
   poller       ${polling ? `every ${settings.pollIntervalSeconds} s against ${settings.graphApiBaseUrl} for ${settings.wabaIds.join(', ')}` : 'off (set GRAPH_API_BASE_URL and WABA_IDS to poll)'}
+  data         ${settings.dataDir}  (kept between runs: state, history, alerts and queued events;
+               npm start -- --fresh or npm run reset to begin empty)
+  network      every service listens on 127.0.0.1 only (DynamoDB Local too; CORS: loopback origins)
 
-Data lives in the local emulator and is gone when this stops.
 Try: npm run demo (in another terminal), then npm run status. Alerts print here as they are published.
-Ctrl-C stops everything.`);
+Ctrl-C stops within ${SHUTDOWN_BOUND_SECONDS} s: new deliveries get 503 (Meta retries), queued events are applied
+for up to ${DRAIN_SECONDS} s, and whatever is still queued is kept for the next start. Ctrl-C stops everything.`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the pipeline and the emulator...`);
-    // Never hang on the way out: after 15 s, exit anyway (the emulator is killed with this process).
+    console.log(
+      `\n${signal}: no new deliveries (503); applying what is queued (at most ${DRAIN_SECONDS} s)...`,
+    );
+    // Never hang on the way out: exit anyway after the bound the banner states. The emulators are killed with
+    // this process, and what is queued is in the journal already.
     setTimeout(() => {
       console.error('Stopping took too long; exiting.');
       process.exit(1);
-    }, 15_000).unref();
+    }, SHUTDOWN_BOUND_SECONDS * 1000).unref();
+    const { left } = await pipeline.drain(DRAIN_SECONDS * 1000);
+    if (left > 0) console.log(`${left} queued message(s) kept in ${settings.dataDir} for the next start.`);
     await pipeline.stop();
     console.log('Stopped. Nothing is left running.');
     process.exit(0);
@@ -48,7 +69,7 @@ Ctrl-C stops everything.`);
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`npm start failed: ${message}`);
-  if (message === MOTO_INSTALL_HINT)
-    console.error('The local pipeline needs the moto server (a local AWS emulator).');
+  if (error instanceof MissingPrerequisiteError)
+    console.error('The local pipeline runs DynamoDB Local (Java) and moto (Python); see README, "Set up".');
   process.exit(1);
 });

@@ -28,7 +28,7 @@ let sqs: SQSClient;
 let queueUrl: string;
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'));
+  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
   sqs = new SQSClient({});
   const secrets = new SecretsManagerClient({});
   queueUrl = await createQueue(sqs, `${run}-events`);

@@ -38,7 +38,7 @@ const phone = (quality: string, status = 'CONNECTED') => ({
 });
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'));
+  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
   resources = await provisionLocalResources({
     prefix: `poll-${Date.now()}`,
     appSecret: 'a',

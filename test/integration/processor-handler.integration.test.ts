@@ -10,7 +10,7 @@ import { change, eventsOf } from '../support/webhook-builders.ts';
 let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'));
+  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
   const resources = await provisionLocalResources({
     prefix: `handler-${Date.now()}`,
     appSecret: 'a',

@@ -32,7 +32,7 @@ let doc: DynamoDBDocumentClient;
 let sqs: SQSClient;
 
 beforeAll(() => {
-  useLocalAws(inject('motoEndpoint'));
+  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });

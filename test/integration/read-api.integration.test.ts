@@ -22,7 +22,7 @@ const get = async (path: string, query?: Record<string, string>) => {
 };
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'));
+  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
   const resources = await provisionLocalResources({
     prefix: `api-${Date.now()}`,
     appSecret: 'a',
