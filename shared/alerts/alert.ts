@@ -33,6 +33,7 @@ export const ALERT_KINDS = [
   'template-one-red-from-disable',
   'template-category-changed',
   'template-category-change-scheduled',
+  'template-status-unknown',
   'portfolio-limit-decreased',
   'portfolio-limit-increased',
   'account-disabled',

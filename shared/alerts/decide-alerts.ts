@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { EntityState } from '../state/entity-state.ts';
 import type { Transition } from '../state/transition.ts';
 import type { Alert } from './alert.ts';
-import { ALERT_RULES, type AlertDraft } from './alert-rules.ts';
+import { BUSINESS_RULES } from './rules/business-rules.ts';
+import { PHONE_NUMBER_RULES } from './rules/phone-number-rules.ts';
+import { type AlertDraft, ruleFor } from './rules/rule.ts';
+import { TEMPLATE_RULES } from './rules/template-rules.ts';
 
 /**
  * Decides which transitions people must hear about. `state` is the entity after the transitions. Test
@@ -23,11 +26,11 @@ function draftFor(transition: Transition, state: EntityState): AlertDraft | unde
   const attribute = transition.attribute.split('.')[0] ?? transition.attribute;
   switch (state.kind) {
     case 'phone-number':
-      return ALERT_RULES['phone-number'][attribute]?.(transition, state);
+      return ruleFor(PHONE_NUMBER_RULES, attribute)?.(transition, state);
     case 'template':
-      return ALERT_RULES.template[attribute]?.(transition, state);
+      return ruleFor(TEMPLATE_RULES, attribute)?.(transition, state);
     case 'business':
-      return ALERT_RULES.business[attribute]?.(transition, state);
+      return ruleFor(BUSINESS_RULES, attribute)?.(transition, state);
   }
 }
 

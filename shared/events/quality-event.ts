@@ -93,11 +93,17 @@ export interface TemplateStatusEvent extends EventEnvelope, TemplateIdentity {
   /** Absent when Meta sent none, null or "NONE". */
   readonly reason?: string;
   readonly category?: Coded<TemplateCategory>;
+  /** `other_info` of a pause-related status only (see TEMPLATE_PAUSE_STATUSES). */
   readonly pauseTitle?: Coded<TemplatePauseTitle>;
   readonly pauseDescription?: string;
   /** ISO-8601 when Meta's date could be read (Unix seconds or "January 31, 2021"), else as received. */
   readonly disableDate?: string;
+  /** `rejection_info.reason` and `.recommendation`. */
   readonly rejectionReason?: string;
+  readonly rejectionRecommendation?: string;
+  /** `other_info` of a REJECTED status: the rejected component (e.g. "Header") and what is wrong with it. */
+  readonly rejectionTitle?: string;
+  readonly rejectionDescription?: string;
 }
 
 export interface TemplateQualityEvent extends EventEnvelope, TemplateIdentity {

@@ -53,6 +53,20 @@ export const TEMPLATE_STATUSES = [
 ] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 
+/**
+ * Statuses whose `other_info.title` is a pause title: a pause, its end (APPROVED, REINSTATED), the disable after
+ * the third pause, and the lock / unlock of a pacing pause (docs/meta-quality-rules.md T3). On any other status
+ * (a REJECTED one names the rejected component, e.g. "Header") the title is not about pausing.
+ */
+export const TEMPLATE_PAUSE_STATUSES: readonly TemplateStatus[] = [
+  'PAUSED',
+  'APPROVED',
+  'REINSTATED',
+  'DISABLED',
+  'LOCKED',
+  'UNLOCKED',
+];
+
 /** `other_info.title` on template status updates. */
 export const TEMPLATE_PAUSE_TITLES = [
   'FIRST_PAUSE',
@@ -72,6 +86,28 @@ export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
 
 export const NAME_DECISIONS = ['APPROVED', 'DEFERRED', 'PENDING', 'REJECTED'] as const;
 export type NameDecision = (typeof NAME_DECISIONS)[number];
+
+/**
+ * A phone number's stored `nameStatus`: the webhook's decision, or the Graph `name_status` of a poll (which says
+ * DECLINED where the webhook says REJECTED).
+ */
+export const NAME_STATUSES = [
+  ...NAME_DECISIONS,
+  'AVAILABLE_WITHOUT_REVIEW',
+  'DECLINED',
+  'EXPIRED',
+  'PENDING_REVIEW',
+  'NONE',
+] as const;
+export type NameStatus = (typeof NAME_STATUSES)[number];
+
+/** `health_status.can_send_message` of a phone number (and of a WABA, business, app or template). */
+export const CAN_SEND_MESSAGE = ['AVAILABLE', 'LIMITED', 'BLOCKED'] as const;
+export type CanSendMessage = (typeof CAN_SEND_MESSAGE)[number];
+
+/** Graph `throughput.level` of a phone number: HIGH is 1,000 messages per second. */
+export const THROUGHPUT_LEVELS = ['STANDARD', 'HIGH', 'NOT_APPLICABLE'] as const;
+export type ThroughputLevel = (typeof THROUGHPUT_LEVELS)[number];
 
 export const ACCOUNT_UPDATE_EVENTS = [
   'ACCOUNT_DELETED',

@@ -58,13 +58,22 @@ export interface TemplateState extends EntityStateBase {
   readonly name?: string;
   readonly language?: string;
   readonly status?: string;
-  /** Meta's `other_info.title` of the current status (FIRST_PAUSE, RATE_LIMITING_PAUSE, UNPAUSE...). */
+  /**
+   * Meta's `other_info.title` of the current status (FIRST_PAUSE, RATE_LIMITING_PAUSE, UNPAUSE...), kept only
+   * from pause-related statuses: on a rejection `other_info` names the rejected component instead.
+   */
   readonly pauseTitle?: string | null;
   readonly qualityScore?: string;
   readonly category?: string;
   readonly reason?: string | null;
   readonly disableDate?: string | null;
+  /** `rejection_info.reason`: why Meta rejected the template. */
   readonly rejectionReason?: string | null;
+  /** `rejection_info.recommendation`: what Meta suggests changing. */
+  readonly rejectionRecommendation?: string | null;
+  /** A rejection's `other_info`: the component it names (e.g. "Header") and what is wrong with it. */
+  readonly rejectionTitle?: string | null;
+  readonly rejectionDescription?: string | null;
   readonly pausedUntil?: string | null;
   readonly upcomingCategory?: string | null;
   readonly upcomingCategoryAt?: string | null;
@@ -73,6 +82,11 @@ export interface TemplateState extends EntityStateBase {
   readonly pauses: readonly TemplatePause[];
   /** Quality pauses so far; derived from `pauses`. */
   readonly pauseCount: number;
+  /**
+   * Statuses Meta sent that are not in our vocabulary (upper-cased) → version of the first event that carried
+   * each, so that each distinct one is shown to a person once. Absent on items stored before it existed.
+   */
+  readonly unknownStatuses?: Readonly<Record<string, EventVersion>>;
 }
 
 export interface AccountAlertState {
@@ -80,6 +94,8 @@ export interface AccountAlertState {
   readonly severity: string;
   readonly description?: string;
 }
+
+export type PollerAccess = 'OK' | 'DENIED';
 
 export interface BusinessState extends EntityStateBase {
   readonly kind: 'business';
@@ -91,7 +107,7 @@ export interface BusinessState extends EntityStateBase {
   readonly restrictions?: readonly AccountRestriction[];
   readonly violationType?: string;
   /** Whether the poller can read this WABA (OK or DENIED), and the Graph API error when it cannot. */
-  readonly pollerAccess?: string;
+  readonly pollerAccess?: PollerAccess;
   readonly pollerAccessError?: string | null;
   /** Meta `account_alerts` by alert type. */
   readonly accountAlerts: Readonly<Record<string, AccountAlertState>>;

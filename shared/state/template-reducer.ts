@@ -45,13 +45,13 @@ export function applyTemplateEvent(state: TemplateState, event: TemplateEvent): 
     name: preferRicher(state.name, event.name),
     language: preferRicher(state.language, event.language),
   };
-  const paused = withPause(identified, event);
-  const merged = mergeAttributes(paused, templateUpdatesOf(event), event);
-  if (paused === identified) return merged;
-  // A late pause still joins the set of pauses: the state changed even if no attribute did.
+  const grown = withUnknownStatus(withPause(identified, event), event);
+  const merged = mergeAttributes(grown, templateUpdatesOf(event), event);
+  if (grown === identified) return merged;
+  // A late pause or unknown status still joins its set: the state changed even if no attribute did.
   const outcome = merged.outcome === 'late' ? 'partly-late' : merged.outcome;
-  if (paused.pauseCount === state.pauseCount) return { ...merged, outcome };
-  const countChange = transitionOf(event, 'pauseCount', state.pauseCount, paused.pauseCount);
+  if (grown.pauseCount === state.pauseCount) return { ...merged, outcome };
+  const countChange = transitionOf(event, 'pauseCount', state.pauseCount, grown.pauseCount);
   return { ...merged, outcome, transitions: [...merged.transitions, countChange] };
 }
 
@@ -67,6 +67,9 @@ function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {
         reason: event.reason ?? null,
         disableDate: event.disableDate ?? null,
         rejectionReason: event.rejectionReason ?? null,
+        rejectionRecommendation: event.rejectionRecommendation ?? null,
+        rejectionTitle: event.rejectionTitle ?? null,
+        rejectionDescription: event.rejectionDescription ?? null,
         pausedUntil: hours ? new Date(event.eventTime + hours * 3_600_000).toISOString() : null,
         category: storedValue(event.category),
       };
@@ -94,6 +97,25 @@ function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {
         category: storedValue(event.category),
       };
   }
+}
+
+/** How an unknown status is keyed in `unknownStatuses`. */
+export function unknownStatusKey(raw: string): string {
+  return raw.trim().toUpperCase();
+}
+
+/**
+ * Records the version of the first event that carried a status we do not know (the earliest wins, so arrival
+ * order does not matter). The status rule alerts only for that event: each distinct value is shown once.
+ */
+function withUnknownStatus(state: TemplateState, event: TemplateEvent): TemplateState {
+  if (event.kind !== 'template-status' && event.kind !== 'template-snapshot') return state;
+  if (event.status?.code !== 'UNKNOWN') return state;
+  const key = unknownStatusKey(event.status.raw);
+  const version = eventVersionOf(event);
+  const first = state.unknownStatuses?.[key];
+  if (key === '' || (first !== undefined && first <= version)) return state;
+  return { ...state, unknownStatuses: { ...state.unknownStatuses, [key]: version } };
 }
 
 /** 1 or 2 when Meta titled the pause FIRST_PAUSE or SECOND_PAUSE. */

@@ -20,14 +20,17 @@ import {
   ACCOUNT_ALERT_SEVERITIES,
   ACCOUNT_ALERT_STATUSES,
   ACCOUNT_UPDATE_EVENTS,
+  type Coded,
   coded,
   NAME_DECISIONS,
   PHONE_QUALITY_EVENTS,
   QUALITY_RATINGS,
   TEMPLATE_CATEGORIES,
+  TEMPLATE_PAUSE_STATUSES,
   TEMPLATE_PAUSE_TITLES,
   TEMPLATE_QUALITY_SCORES,
   TEMPLATE_STATUSES,
+  type TemplateStatus,
   WABA_BAN_STATES,
 } from '../meta/vocabulary.ts';
 import {
@@ -180,21 +183,28 @@ const NORMALIZERS: Record<QualityField, Normalizer> = {
 
   message_template_status_update(value, factory) {
     const v = read(templateStatusValue, value, 'message_template_status_update');
+    const status = coded(TEMPLATE_STATUSES, v.event);
+    // `other_info` is about a pause only on pause-related statuses; on a rejection it names the rejected part.
+    const pause = isPauseRelated(status) ? v.other_info : undefined;
+    const rejection = status.code === 'REJECTED' ? v.other_info : undefined;
     const event = factory.event<TemplateStatusEvent>(templateEntity(factory.wabaId, v.message_template_id), {
       templateId: v.message_template_id,
       name: v.message_template_name,
       // Locales stay as sent (en_US vs en-US): normalizing them would split or merge templates wrongly.
       language: v.message_template_language,
       kind: 'template-status',
-      status: coded(TEMPLATE_STATUSES, v.event),
+      status,
       reason: meaningfulReason(v.reason),
       category: v.message_template_category
         ? coded(TEMPLATE_CATEGORIES, v.message_template_category)
         : undefined,
-      pauseTitle: v.other_info?.title ? coded(TEMPLATE_PAUSE_TITLES, v.other_info.title) : undefined,
-      pauseDescription: v.other_info?.description,
+      pauseTitle: pause?.title ? coded(TEMPLATE_PAUSE_TITLES, pause.title) : undefined,
+      pauseDescription: pause?.description,
       disableDate: metaDateToIso(v.disable_info?.disable_date),
       rejectionReason: v.rejection_info?.reason,
+      rejectionRecommendation: v.rejection_info?.recommendation,
+      rejectionTitle: rejection?.title,
+      rejectionDescription: rejection?.description,
     });
     return [event];
   },
@@ -286,6 +296,10 @@ const NORMALIZERS: Record<QualityField, Normalizer> = {
     return [event];
   },
 };
+
+function isPauseRelated(status: Coded<TemplateStatus>): boolean {
+  return status.code !== 'UNKNOWN' && TEMPLATE_PAUSE_STATUSES.includes(status.code);
+}
 
 /** `reason` is "NONE", null or absent when there is none (quirk 5). */
 function meaningfulReason(reason: string | undefined): string | undefined {

@@ -125,6 +125,10 @@ const SCENARIOS: Record<AlertKind, (ChangeSpec | QualityEvent)[]> = {
       category_update_timestamp: 1_800_000_000,
     }),
   ],
+  'template-status-unknown': [
+    change.templateStatus(100, 'APPROVED'),
+    change.templateStatus(200, 'FLAGGED_BY_A_NEW_SYSTEM'),
+  ],
   'portfolio-limit-decreased': [
     change.capability(100, { max_daily_conversations_per_business: 10000 }),
     change.capability(200, { max_daily_conversations_per_business: 2000 }),

@@ -284,6 +284,13 @@ const ALERT_ROWS: readonly AlertRow[] = [
       category_update_timestamp: 1_790_000_000,
     }),
   ]),
+  template('template-status-unknown', 'WARNING', 'APPROVED then a status Meta just added', [
+    change.templateStatus(at(0), 'APPROVED'),
+    change.templateStatus(at(1), 'FLAGGED_BY_A_NEW_SYSTEM'),
+  ]),
+  template('template-status-unknown', 'WARNING', 'first-seen unknown status by poll', [
+    templatePoll(0, { status: 'QUARANTINED' }),
+  ]),
 
   // ---- business portfolio messaging limit
   business('portfolio-limit-decreased', 'WARNING', 'capability TIER_10K then TIER_2K', [
