@@ -78,6 +78,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       APP_SECRET_NAME: resources.appSecretName,
       VERIFY_TOKEN_SECRET_NAME: resources.verifyTokenSecretName,
       TABLE_NAME: resources.tableName,
+      PARKED_CHANGES_BUCKET: resources.parkedChangesBucket,
       ALERT_TOPIC_ARN: resources.alertTopicArn,
       GRAPH_TOKEN_SECRET_NAME: resources.graphTokenSecretName,
       WABA_IDS: wabaIds.join(','),

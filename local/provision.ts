@@ -4,6 +4,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -19,6 +20,8 @@ export interface LocalResources {
   readonly appSecretName: string;
   readonly verifyTokenSecretName: string;
   readonly graphTokenSecretName: string;
+  /** Where the ingest parks changes it cannot queue as they are (README, "Parked changes"). */
+  readonly parkedChangesBucket: string;
 }
 
 export interface ProvisionOptions {
@@ -104,6 +107,8 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
       SecretString: options.graphToken ?? 'local-graph-token',
     }),
   );
+  const parkedChangesBucket = `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-parked-changes`;
+  await new S3Client({}).send(new CreateBucketCommand({ Bucket: parkedChangesBucket }));
   if (!events.QueueUrl || !dlq.QueueUrl || !TopicArn)
     throw new Error('the emulator did not create every resource');
   return {
@@ -115,6 +120,7 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
     appSecretName,
     verifyTokenSecretName,
     graphTokenSecretName,
+    parkedChangesBucket,
   };
 }
 

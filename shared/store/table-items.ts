@@ -54,7 +54,14 @@ export interface HistoryItem {
   readonly isTest: boolean;
   readonly outcome: ApplyOutcome;
   readonly transitions: readonly { attribute: string; from: unknown; to: unknown }[];
-  readonly raw: unknown;
+  /**
+   * Meta's value as JSON text, not a native map: a map refuses what valid JSON allows (a `constructor` key,
+   * numbers past 2^53, lone surrogates, nesting deeper than 32), and an event the processor cannot store is lost
+   * after the ingest answered 200. `JSON.stringify` escapes lone surrogates, so the text is always valid UTF-8.
+   */
+  readonly rawJson?: string;
+  /** Items written before `rawJson` hold the value as a map; read with `rawValueOf`. */
+  readonly raw?: unknown;
   readonly recordedAt: string;
   readonly expiresAt?: number;
 }
@@ -121,7 +128,7 @@ export function historyItemOf(
     isTest: event.isTest,
     outcome,
     transitions: transitions.map(({ attribute, from, to }) => ({ attribute, from, to })),
-    raw: event.raw,
+    rawJson: JSON.stringify(event.raw) ?? 'null',
     recordedAt,
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
@@ -161,4 +168,9 @@ export function alertItemOf(alert: StoredAlert, expiresAt: number | undefined): 
     itemType: 'alert',
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
+}
+
+/** Meta's value of a history item, as JSON: decoded from its text, or as stored by earlier versions. */
+export function rawValueOf(item: Pick<HistoryItem, 'rawJson' | 'raw'>): unknown {
+  return item.rawJson === undefined ? item.raw : JSON.parse(item.rawJson);
 }

@@ -14,6 +14,7 @@ import type { EntityState } from '../../shared/state/entity-state.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
+import { rawValueOf } from '../../shared/store/table-items.ts';
 import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { foldEvents } from '../support/fold-events.ts';
@@ -233,6 +234,28 @@ describe('processor against the local emulator', () => {
       'template-unpaused',
     ]);
     expect(new Set(alerts.map((a) => a.id)).size).toBe(4);
+  });
+
+  it('stores any value valid JSON can hold, and reads it back exactly (issue 12, finding 1)', async () => {
+    const p = await pipeline();
+    const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
+    if (!event) throw new Error('no event');
+    // What the marshaller refused as a native map: a `constructor` key, floats past 2^53, a lone surrogate,
+    // nesting past DynamoDB's 32 levels. As the queue carries it (JSON text), as an old message would.
+    let deep = '"bottom"';
+    for (let i = 0; i < 40; i += 1) deep = `{"d":${deep}}`;
+    const body = JSON.stringify({ ...event, raw: '__RAW__' }).replace(
+      '"__RAW__"',
+      `{"constructor":"x","__proto__":{"a":1},"huge":1e308,"big":1.5e16,"lone":"\\ud800","deep":${deep}}`,
+    );
+    expect((await p.deliver(sqsEvent([body]))).batchItemFailures).toEqual([]);
+    const [item] = (await p.readModel.history(event.entity, { limit: 10 })).items;
+    if (!item) throw new Error('no history');
+    const raw = rawValueOf(item) as Record<string, unknown>;
+    expect(Object.keys(raw)).toEqual(['constructor', '__proto__', 'huge', 'big', 'lone', 'deep']);
+    expect(raw).toMatchObject({ constructor: 'x', huge: 1e308, big: 1.5e16, lone: '\ud800' });
+    expect(JSON.stringify(raw)).toContain('"__proto__":{"a":1}');
+    expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
   });
 
   it('publishes once when two copies of one event are processed at the same time', async () => {
