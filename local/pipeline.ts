@@ -29,6 +29,8 @@ export interface LocalPipelineOptions {
   /** Seconds before a failed record is retried (the stack uses 180; locally shorter is friendlier). */
   readonly visibilityTimeoutSeconds?: number;
   readonly processorConcurrency?: number;
+  /** Seconds between runs of the owed-alerts sweep (default 30). */
+  readonly sweepIntervalSeconds?: number;
   readonly onAlert?: (alert: ReceivedAlert) => void;
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -133,6 +135,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const alerts = new AlertFeed(sqs, inbox, options.onAlert);
     alerts.start();
     stops.push(() => alerts.stop());
+
+    // The owed-alerts sweep (EventBridge every 5 minutes on AWS): publishes what a message that gave up owes.
+    const sweep: { handler: () => Promise<unknown> } = await import('../functions/alert-sweep/handler.ts');
+    const sweepTimer = setInterval(
+      () => void sweep.handler().catch((error: unknown) => options.onError?.('alert-sweep', error)),
+      (options.sweepIntervalSeconds ?? 30) * 1000,
+    );
+    stops.push(async () => clearInterval(sweepTimer));
 
     let poll: () => Promise<unknown> = async () => undefined;
     if (options.graphApiBaseUrl && wabaIds.length > 0) {
