@@ -36,6 +36,7 @@ export class QualityMonitorStack extends Stack {
     });
     this.webhookApi = new WebhookApi(this, 'webhook-api', {
       queue: this.pipeline.queue,
+      parkedChanges: this.pipeline.parkedChanges,
       table: this.pipeline.table,
       appSecret: this.secrets.appSecret,
       verifyToken: this.secrets.verifyToken,
@@ -61,6 +62,7 @@ export class QualityMonitorStack extends Stack {
       functions: {
         ingest: this.webhookApi.ingest,
         processor: this.pipeline.processor,
+        'alert-sweep': this.pipeline.alertSweep,
         poller: this.poller.fn,
         'read-api': this.webhookApi.reader,
       },
