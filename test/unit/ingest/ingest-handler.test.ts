@@ -252,19 +252,26 @@ describe('POST /webhook: one change never sinks the delivery (issue 12, finding 
   });
 
   it.each([
-    ['a float past 2^53 (1.5e16) as a template id', '1.5e16'],
-    ['1e308 as a template id', '1e308'],
-  ])('%s never reaches the queue as a number DynamoDB refuses', async (_, literal) => {
+    ['a float past 2^53 (1.5e16)', '1.5e16'],
+    ['1e308', '1e308'],
+    ['the string "null"', '"null"'],
+    ['a negative number', '-5'],
+  ])('%s as a template id is not an id: parked, never a number DynamoDB refuses', async (_, literal) => {
     const { handler, parking } = setup();
-    const body = webhookBody(good).replace(
+    const body = webhookBody(good, change.templateQuality(1_700_000_002, 'GREEN')).replace(
       '"message_template_id":1304694804498707',
       `"message_template_id":${literal}`,
     );
     const event = apiGatewayEvent(signed(body));
     expect((await handler(event)).statusCode).toBe(200);
-    // Read as its exact text (a number past 2^53 is refused by DynamoDB's marshaller five receives later).
-    expect(parking.deliveries.size).toBe(0);
-    expect(sentEvents()).toMatchObject([{ templateId: literal, raw: { message_template_id: literal } }]);
+    expect(sentEvents()).toMatchObject([{ templateId: '1304694804498707' }]);
+    expect(parking.deliveries.get(event.requestContext.requestId)?.changes).toMatchObject([
+      {
+        path: 'entry[0].changes[0]',
+        reason: 'invalid',
+        detail: expect.stringMatching(/message_template_id/),
+      },
+    ]);
   });
 
   it('parks a change whose names hold a lone surrogate (DynamoDB cannot encode it)', async () => {
