@@ -1,5 +1,6 @@
 import { benchBundles } from './bundles.ts';
 import { benchEndToEnd } from './e2e-throughput.ts';
+import { benchFuzz } from './fuzz.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchPollerCalls } from './poller-calls.ts';
 import { benchProcessor } from './processor-cost.ts';
@@ -11,3 +12,4 @@ await benchBundles();
 await benchProcessor();
 await benchPollerCalls();
 await benchEndToEnd();
+await benchFuzz();
