@@ -18,7 +18,8 @@ export async function benchFuzz(): Promise<void> {
   try {
     console.log(`\nFuzz: ${count} signed mutated fixtures through the local pipeline...`);
     const start = Date.now();
-    const totals = await runFuzz(pipeline, fuzzCases(2026, count));
+    // moto applies a few events a second: thousands of cases take a while to settle.
+    const totals = await runFuzz(pipeline, fuzzCases(2026, count), { settleTimeoutMs: 3_600_000 });
     printTable('Fuzz: nothing acknowledged is lost (lost must be 0)', [
       { figure: 'deliveries sent', value: totals.deliveries },
       { figure: 'rejected whole (4xx: not a webhook)', value: totals.rejected },

@@ -15,30 +15,57 @@ export const MAX_EVENT_BYTES = 200 * 1024;
 /** Meta's quality values nest 4 levels; DynamoDB maps stop at 32. Deeper is not a quality change. */
 export const MAX_VALUE_DEPTH = 32;
 
-/** Why this event cannot be queued and stored as it is, or undefined when it can. */
-export function storageProblemOf(event: QualityEvent): string | undefined {
-  const { raw: _raw, ...fields } = event;
-  const fieldProblem = valueProblem(fields, 'event');
-  if (fieldProblem) return fieldProblem;
+/**
+ * Why this event cannot be queued and stored as it is, or undefined when it can. `rawJsonChars` is an upper
+ * bound of the raw value's JSON length (from `measureValue`): when even twice that, at 3 bytes a character, fits
+ * with room to spare, the exact size is not computed (the ingest's hot path; a quality change is a few hundred
+ * bytes).
+ */
+export function storageProblemOf(
+  event: QualityEvent,
+  rawJsonChars = Number.POSITIVE_INFINITY,
+): string | undefined {
+  for (const [key, member] of Object.entries(event)) {
+    if (key === 'raw') continue;
+    const problem = valueProblem(member, `event.${key}`);
+    if (problem) return problem;
+  }
+  if (2 * 3 * rawJsonChars + 4096 <= MAX_EVENT_BYTES) return undefined;
   const bytes = Buffer.byteLength(JSON.stringify(event));
   if (bytes > MAX_EVENT_BYTES)
     return `the event is ${bytes} bytes, more than the ${MAX_EVENT_BYTES} a message holds`;
   return undefined;
 }
 
+export interface ValueMeasure {
+  /** Nests deeper than the limit given (then `jsonChars` is not complete). */
+  readonly tooDeep: boolean;
+  /** An upper bound of the length of its JSON text, in characters. */
+  readonly jsonChars: number;
+}
+
 /**
- * True when a JSON value nests deeper than `limit` objects or arrays. Iterative: a hostile value 100,000 deep
- * must not overflow the stack of the code that measures it.
+ * Depth and size of a JSON value in one walk. Iterative: a hostile value 100,000 deep must not overflow the stack
+ * of the code that measures it.
  */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
+export function measureValue(value: unknown, depthLimit: number): ValueMeasure {
   const stack: [unknown, number][] = [[value, 0]];
+  let jsonChars = 0;
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
-    if (current === null || typeof current !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    // Every character of a string may need a 6-character escape; a number is at most 25 characters.
+    if (typeof current === 'string') jsonChars += 6 * current.length + 3;
+    else if (current === null || typeof current !== 'object') jsonChars += 25;
+    else {
+      if (depth >= depthLimit) return { tooDeep: true, jsonChars };
+      jsonChars += 2;
+      for (const [key, child] of Object.entries(current)) {
+        jsonChars += 6 * key.length + 4;
+        stack.push([child, depth + 1]);
+      }
+    }
   }
-  return false;
+  return { tooDeep: false, jsonChars };
 }
 
 /** In unicode mode a surrogate pair is one code point, so this matches only a surrogate standing alone. */

@@ -1,5 +1,5 @@
 import type { EventSource, QualityEvent } from '../events/quality-event.ts';
-import { MAX_VALUE_DEPTH, nestsDeeperThan, storageProblemOf } from '../events/storable-event.ts';
+import { MAX_VALUE_DEPTH, measureValue, storageProblemOf } from '../events/storable-event.ts';
 import { parseJsonPreservingLargeIntegers } from './json-body.ts';
 import { type ChangeContext, normalizeChange } from './normalize-change.ts';
 import { WebhookParseError } from './webhook-parse-error.ts';
@@ -72,14 +72,15 @@ export function parseWebhook(body: string | unknown, options: ParseOptions): Par
       }
       const { field, value } = change;
       // Before the id is hashed: the canonical form recurses, and a value 100,000 deep would overflow it.
-      if (nestsDeeperThan(value, MAX_VALUE_DEPTH)) {
+      const measure = measureValue(value, MAX_VALUE_DEPTH);
+      if (measure.tooDeep) {
         const detail = `${path}.value nests deeper than ${MAX_VALUE_DEPTH} levels`;
         skipped.push({ path, field, reason: 'unstorable', detail });
         return;
       }
       const outcome = normalizeChange(field, value, ctx);
       if (outcome.outcome === 'events') {
-        const problem = firstStorageProblem(outcome.events);
+        const problem = firstStorageProblem(outcome.events, measure.jsonChars);
         if (problem) skipped.push({ path, field: outcome.field, reason: 'unstorable', detail: problem });
         else events.push(...outcome.events);
       } else if (outcome.outcome === 'ignored')
@@ -91,9 +92,9 @@ export function parseWebhook(body: string | unknown, options: ParseOptions): Par
 }
 
 /** All events of one change, or none: a change is applied whole or kept whole for replay. */
-function firstStorageProblem(events: readonly QualityEvent[]): string | undefined {
+function firstStorageProblem(events: readonly QualityEvent[], rawJsonChars: number): string | undefined {
   for (const event of events) {
-    const problem = storageProblemOf(event);
+    const problem = storageProblemOf(event, rawJsonChars);
     if (problem) return problem;
   }
   return undefined;

@@ -126,8 +126,9 @@ export interface FuzzTotals {
 export async function runFuzz(
   pipeline: LocalPipeline,
   cases: readonly FuzzCase[],
-  concurrency = 4,
+  options: { readonly concurrency?: number; readonly settleTimeoutMs?: number } = {},
 ): Promise<FuzzTotals> {
+  const concurrency = options.concurrency ?? 4;
   const expected: { eventIds: string[]; label: string }[] = [];
   const parkedExpected: { key: string; label: string }[] = [];
   let rejected = 0;
@@ -151,7 +152,7 @@ export async function runFuzz(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  await waitUntilQuiet(pipeline);
+  await waitUntilQuiet(pipeline, options.settleTimeoutMs);
 
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const markers = new Set<string>();
