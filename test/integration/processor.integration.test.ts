@@ -4,6 +4,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { sweepOwedAlerts } from '../../functions/alert-sweep/owed-alerts-sweep.ts';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
 import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
@@ -338,6 +339,33 @@ describe('processor against the local emulator', () => {
       const history = await p.readModel.history(event.entity, { limit: 100 });
       expect(history.items.filter((item) => item.eventId === event.id)).toHaveLength(1);
     }
+  });
+
+  it('the owed-alerts sweep finds, on the index, what a message that gave up still owes, and publishes it once', async () => {
+    const p = await pipeline();
+    const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
+    if (!event) throw new Error('no event');
+    const snsDown = p.newProcessor({
+      publish: async () => {
+        throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
+      },
+    });
+    for (let receive = 1; receive <= 5; receive += 1) {
+      await expect(snsDown.process(event)).rejects.toThrow('SNS is down');
+    }
+    expect(await p.store.owedAlerts(new Date(Date.now() + 60_000).toISOString(), 10)).toEqual([event.id]);
+    const sweep = () =>
+      sweepOwedAlerts({
+        store: p.store,
+        processor: p.newProcessor(),
+        logger: recordingLogger(),
+        counters: recordingCounters(),
+        minAgeMs: 0,
+        now: () => Date.now() + 1,
+      });
+    expect(await sweep()).toMatchObject({ owed: 1, alertsPublished: 1, stillOwed: 0 });
+    expect(await sweep()).toMatchObject({ owed: 0 });
+    expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
   });
 
   it('fails only the poison record of a batch; the rest commits', async () => {
