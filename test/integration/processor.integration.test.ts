@@ -368,6 +368,20 @@ describe('processor against the local emulator', () => {
     expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
   });
 
+  it('gives a claim on owed alerts back only for its holder', async () => {
+    const p = await pipeline({ failPublishes: 1 });
+    const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
+    if (!event) throw new Error('no event');
+    await expect(p.processor.process(event)).rejects.toThrow('injected SNS failure');
+    // A second processor takes the owed alerts over; the first one's late release must not end its claim.
+    const taken = await p.store.claimPendingAlerts(event.id, 2_000, 1_500);
+    expect(taken).toHaveLength(1);
+    await p.store.releaseAlertsClaim(event.id, 1_000);
+    expect((await p.store.pendingAlerts(event.id))?.claimedAt).toBe(2_000);
+    await p.store.releaseAlertsClaim(event.id, 2_000);
+    expect((await p.store.pendingAlerts(event.id))?.claimedAt).toBeUndefined();
+  });
+
   it('fails only the poison record of a batch; the rest commits', async () => {
     const p = await pipeline();
     const good = bodiesOf(eventsOf(change.phoneQuality(1_760_000_000, 'FLAGGED')));
