@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { sweepOwedAlerts } from '../../functions/alert-sweep/owed-alerts-sweep.ts';
+import { createReadApi } from '../../functions/api/read-api.ts';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
 import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
@@ -17,13 +18,14 @@ import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { rawValueOf } from '../../shared/store/table-items.ts';
 import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
+import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { foldEvents } from '../support/fold-events.ts';
 import { gate, settle } from '../support/in-memory-state-store.ts';
 import { useLocalAws } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
-import { change, eventsOf } from '../support/webhook-builders.ts';
+import { change, eventsOf, WABA, webhookBody } from '../support/webhook-builders.ts';
 
 /*
  * The processor against the emulator's real DynamoDB (conditional writes, transactions) and SNS (an SQS queue
@@ -270,6 +272,27 @@ describe('processor against the local emulator', () => {
     expect(raw).toMatchObject({ constructor: 'x', huge: 1e308, big: 1.5e16, lone: '\ud800' });
     expect(JSON.stringify(raw)).toContain('"__proto__":{"a":1}');
     expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
+  });
+
+  it('the read API returns the raw value Meta sent as JSON, with big numbers exact', async () => {
+    const p = await pipeline();
+    // A template id past 2^53 as a JSON integer, and a `constructor` key holding 1e308: both refused as a map.
+    const body = webhookBody(change.templateQuality(1_760_000_500, 'RED')).replace(
+      '"message_template_id":1304694804498707',
+      '"message_template_id":123456789012345678901,"constructor":{"x":1e308}',
+    );
+    for (const event of parseWebhook(body, { receivedAt: 0 }).events) await p.processor.process(event);
+    const api = createReadApi(p.readModel, recordingLogger());
+    const path = `/v1/templates/${encodeURIComponent(`${WABA}:123456789012345678901`)}/history`;
+    const response = await api(apiGatewayEvent({ method: 'GET', path }));
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).items[0].raw).toEqual({
+      message_template_id: '123456789012345678901',
+      constructor: { x: '1e308' },
+      message_template_name: 'cart_reminder',
+      message_template_language: 'en',
+      new_quality_score: 'RED',
+    });
   });
 
   it('publishes once when a second copy of an event arrives while the first is publishing', async () => {
