@@ -60,6 +60,7 @@ const ENV = {
   APP_SECRET_NAME: 'app',
   VERIFY_TOKEN_SECRET_NAME: 'token',
   TABLE_NAME: 'table',
+  PARKED_CHANGES_BUCKET: 'parked',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
   GRAPH_TOKEN_SECRET_NAME: 'graph',
   WABA_IDS: '1',

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createIngestHandler } from '../functions/ingest/ingest-request.ts';
+import { InMemoryParkedChangeStore } from '../shared/parking/parked-changes.ts';
 import { EventQueue } from '../shared/queue/event-queue.ts';
 import type { WebhookSecrets } from '../shared/secrets/webhook-secrets.ts';
 import { metaSignatureOf } from '../shared/webhook/signature.ts';
@@ -29,6 +30,7 @@ const handler = createIngestHandler({
     refreshAppSecret: async () => undefined,
   } satisfies Pick<WebhookSecrets, 'appSecret' | 'verifyToken' | 'refreshAppSecret'>,
   queue: new EventQueue(instantSqs, 'bench'),
+  parking: new InMemoryParkedChangeStore(),
   logger: { info() {}, warn() {}, error() {} },
   counters: { count() {}, flush() {} },
 });
@@ -108,4 +110,30 @@ export async function benchIngestCost(): Promise<void> {
     });
   }
   printTable('Ingest handler in-process cost per request', rows);
+
+  // What a forged request costs us (README, "Unsigned floods"): the HMAC over its body and a 401.
+  const flood = [];
+  for (const [name, body] of [
+    ['1 KB, no signature', qualityPayload(1024)],
+    ['1 KB, forged signature', qualityPayload(1024)],
+    ['1 MB, forged signature', qualityPayload(1024 * 1024)],
+  ] as const) {
+    const headers: Record<string, string> = name.includes('forged')
+      ? { 'x-hub-signature-256': metaSignatureOf(body, 'not-the-secret') }
+      : {};
+    const event = apiGatewayEvent({ method: 'POST', body, headers });
+    if ((await handler(event)).statusCode !== 401) throw new Error('forged request not rejected');
+    const iterations = body.length > 100_000 ? 20 : 2000;
+    const floor = await microsPerCall(() => createHmac('sha256', SECRET).update(Buffer.from(body)).digest(), {
+      iterations,
+    });
+    const cost = await microsPerCall(() => handler(event), { iterations });
+    flood.push({
+      request: name,
+      'handler µs': fixed(cost),
+      'floor µs (HMAC)': fixed(floor),
+      ratio: fixed(cost / floor, 2),
+    });
+  }
+  printTable('Ingest handler cost of a forged or unsigned request (401)', flood);
 }

@@ -1,5 +1,6 @@
 import { benchBundles } from './bundles.ts';
 import { benchEndToEnd } from './e2e-throughput.ts';
+import { benchFuzz } from './fuzz.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchAnswerTime } from './local-answer-time.ts';
 import { benchSustained } from './local-sustained.ts';
@@ -15,3 +16,4 @@ await benchPollerCalls();
 await benchAnswerTime();
 await benchSustained();
 await benchEndToEnd();
+await benchFuzz();

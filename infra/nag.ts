@@ -18,29 +18,31 @@ function logicalIdOf(construct: IConstruct): string {
 export function acknowledgeFindings(stack: QualityMonitorStack): void {
   const { pipeline, webhookApi, poller, secrets } = stack;
   acknowledgeConsoleFindings(stack);
-  const functions = [webhookApi.ingest, webhookApi.reader, pipeline.processor, poller.fn];
-
-  for (const fn of functions) {
-    Validations.of(fn).acknowledge({
-      id: rule(
-        'IAM4',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-      ),
-      reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
-    });
-  }
-
+  // Grants land on each function's role, a construct of its own since the functions no longer share the basic
+  // execution role.
+  const roleOf = (fn: { role?: IConstruct }) => fn.role ?? (fn as IConstruct);
   const tableIndexes = `Resource::<${logicalIdOf(pipeline.table)}.Arn>/index/*`;
-  for (const fn of [pipeline.processor, webhookApi.reader]) {
-    Validations.of(fn).acknowledge({
-      id: rule('IAM5', tableIndexes),
-      reason: 'Queries the gsi1 index of this one table (listings by kind, alerts by time); no other table.',
+  Validations.of(roleOf(webhookApi.reader)).acknowledge({
+    id: rule('IAM5', tableIndexes),
+    reason: 'Queries the gsi1 index of this one table (listings by kind, alerts by time); no other table.',
+  });
+  for (const fn of [pipeline.processor, pipeline.alertSweep]) {
+    Validations.of(roleOf(fn)).acknowledge({
+      id: rule('IAM5', 'Action::kms:GenerateDataKey*'),
+      reason:
+        'Publishing to the alert topic needs a data key of its customer-managed KMS key; scoped to that key.',
     });
   }
-  Validations.of(pipeline.processor).acknowledge({
-    id: rule('IAM5', 'Action::kms:GenerateDataKey*'),
+  Validations.of(roleOf(webhookApi.ingest)).acknowledge({
+    id: rule('IAM5', `Resource::<${logicalIdOf(pipeline.parkedChanges)}.Arn>/parked/*`),
     reason:
-      'Publishing to the alert topic needs a data key of its customer-managed KMS key; scoped to that key.',
+      'PutObject only, under parked/ of the parked-changes bucket: one object per parked delivery, keyed by request id.',
+  });
+  Validations.of(pipeline.parkedChanges).acknowledge({
+    id: rule('S1'),
+    reason:
+      'Written only by the ingest role (PutObject), read by operators replaying a change; SSL-only, versioned, ' +
+      'no public access. CloudTrail data events cover access auditing where an account requires it.',
   });
 
   for (const route of webhookApi.api.node

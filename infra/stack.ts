@@ -40,6 +40,7 @@ export class QualityMonitorStack extends Stack {
     });
     this.webhookApi = new WebhookApi(this, 'webhook-api', {
       queue: this.pipeline.queue,
+      parkedChanges: this.pipeline.parkedChanges,
       table: this.pipeline.table,
       appSecret: this.secrets.appSecret,
       verifyToken: this.secrets.verifyToken,
@@ -73,6 +74,7 @@ export class QualityMonitorStack extends Stack {
       functions: {
         ingest: this.webhookApi.ingest,
         processor: this.pipeline.processor,
+        'alert-sweep': this.pipeline.alertSweep,
         poller: this.poller.fn,
         'read-api': this.webhookApi.reader,
       },

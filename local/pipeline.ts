@@ -40,6 +40,8 @@ export interface LocalPipelineOptions {
   readonly processorConcurrency?: number;
   /** Processor instances working the queue side by side (Lambda's concurrency); 4 unless set. */
   readonly processorInstances?: number;
+  /** Seconds between runs of the owed-alerts sweep (default 30). */
+  readonly sweepIntervalSeconds?: number;
   readonly onAlert?: (alert: ReceivedAlert) => void;
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -118,6 +120,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       APP_SECRET_NAME: resources.appSecretName,
       VERIFY_TOKEN_SECRET_NAME: resources.verifyTokenSecretName,
       TABLE_NAME: resources.tableName,
+      PARKED_CHANGES_BUCKET: resources.parkedChangesBucket,
       ALERT_TOPIC_ARN: resources.alertTopicArn,
       GRAPH_TOKEN_SECRET_NAME: resources.graphTokenSecretName,
       WABA_IDS: wabaIds.join(','),
@@ -197,6 +200,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const alerts = new AlertFeed(motoSqs, inbox, options.onAlert);
     alerts.start();
     stops.push(() => alerts.stop());
+
+    // The owed-alerts sweep (EventBridge every 5 minutes on AWS): publishes what a message that gave up owes.
+    const sweep: { handler: () => Promise<unknown> } = await import('../functions/alert-sweep/handler.ts');
+    const sweepTimer = setInterval(
+      () => void sweep.handler().catch((error: unknown) => options.onError?.('alert-sweep', error)),
+      (options.sweepIntervalSeconds ?? 30) * 1000,
+    );
+    stops.push(async () => clearInterval(sweepTimer));
 
     let poll: () => Promise<unknown> = async () => undefined;
     let stopPolling = () => {};

@@ -6,6 +6,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -26,6 +27,8 @@ export interface LocalResources {
   readonly appSecretName: string;
   readonly verifyTokenSecretName: string;
   readonly graphTokenSecretName: string;
+  /** Where the ingest parks changes it cannot queue as they are (README, "Parked changes"). */
+  readonly parkedChangesBucket: string;
 }
 
 export interface ProvisionOptions {
@@ -112,6 +115,8 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   await putSecret(secrets, verifyTokenSecretName, options.verifyToken);
   const graphTokenSecretName = `${prefix}/graph-api-token`;
   await putSecret(secrets, graphTokenSecretName, options.graphToken ?? 'local-graph-token');
+  const parkedChangesBucket = `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-parked-changes`;
+  await new S3Client({}).send(new CreateBucketCommand({ Bucket: parkedChangesBucket }));
   if (!events.QueueUrl || !dlq.QueueUrl || !TopicArn)
     throw new Error('the emulator did not create every resource');
   return {
@@ -123,6 +128,7 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
     appSecretName,
     verifyTokenSecretName,
     graphTokenSecretName,
+    parkedChangesBucket,
   };
 }
 

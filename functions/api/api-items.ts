@@ -1,5 +1,5 @@
 import type { PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
-import type { AlertItem, HistoryItem } from '../../shared/store/table-items.ts';
+import { type AlertItem, type HistoryItem, rawValueOf } from '../../shared/store/table-items.ts';
 
 /** The public JSON shapes of DESIGN.md: camelCase, Meta enum values verbatim, ISO-8601 times. */
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
@@ -74,6 +74,6 @@ export function historyEntryOf(item: HistoryItem) {
     transitions: item.transitions,
     isTest: item.isTest,
     recordedAt: item.recordedAt,
-    raw: item.raw,
+    raw: rawValueOf(item),
   };
 }

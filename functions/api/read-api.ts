@@ -72,7 +72,9 @@ export function createReadApi(
 
 function pageRequestOf(query: Record<string, string | undefined> | undefined): PageRequest {
   const rawLimit = query?.limit;
-  const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit);
+  // Plain decimal digits only: Number() would also read `1e2`, `0x10`, ` 5 ` and `5.0`.
+  const limit =
+    rawLimit === undefined ? DEFAULT_LIMIT : /^[1-9]\d{0,3}$/.test(rawLimit) ? Number(rawLimit) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw new BadRequestError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
   }

@@ -1,8 +1,10 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { requiredEnv } from '../../shared/config/env.ts';
+import { S3ParkedChangeStore } from '../../shared/parking/parked-changes.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
 import { EventQueue } from '../../shared/queue/event-queue.ts';
@@ -17,6 +19,7 @@ const secrets = new WebhookSecrets(new SecretsProvider({ awsSdkV3Client: new Sec
 const ingest = createIngestHandler({
   secrets,
   queue: new EventQueue(sqs, requiredEnv('EVENT_QUEUE_URL')),
+  parking: new S3ParkedChangeStore(new S3Client({}), requiredEnv('PARKED_CHANGES_BUCKET')),
   logger,
   counters: powertoolsCounters(),
 });

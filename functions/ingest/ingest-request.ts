@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { errorResponse, type HttpResponse, headerOf, jsonResponse } from '../../shared/http/responses.ts';
+import type { ParkedChange, ParkedChangeStore } from '../../shared/parking/parked-changes.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';
 import type { WebhookSecrets } from '../../shared/secrets/webhook-secrets.ts';
-import { type ParsedDelivery, parseWebhook } from '../../shared/webhook/parse-webhook.ts';
+import { type ParsedDelivery, parseWebhook, type SkippedChange } from '../../shared/webhook/parse-webhook.ts';
 import { isValidMetaSignature } from '../../shared/webhook/signature.ts';
 import { WebhookParseError } from '../../shared/webhook/webhook-parse-error.ts';
 import { answerVerification } from './verification.ts';
@@ -15,6 +16,8 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export interface IngestDependencies {
   readonly secrets: Pick<WebhookSecrets, 'appSecret' | 'verifyToken' | 'refreshAppSecret'>;
   readonly queue: Pick<EventQueue, 'send'>;
+  /** Where a change that cannot be queued as it is goes, whole, before the 200 (README, "Parked changes"). */
+  readonly parking: Pick<ParkedChangeStore, 'park'>;
   readonly logger: AppLogger;
   readonly counters: Counters;
   readonly now?: () => number;
@@ -24,7 +27,8 @@ export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<HttpRespo
 
 /**
  * The webhook endpoint: answers Meta's handshake, and for deliveries checks the signature over the raw bytes,
- * parses, and answers 200 only once every quality event is on the queue. Logs counts, never bodies or secrets.
+ * parses, and answers 200 only once every quality event is on the queue and every quality change that cannot be
+ * queued as it is (unreadable, too big, too deep) is parked with the body. Logs counts, never bodies or secrets.
  */
 export function createIngestHandler(deps: IngestDependencies): IngestHandler {
   const now = deps.now ?? Date.now;
@@ -66,20 +70,31 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
     return reject(deps, 400, error.code.toLowerCase(), error.message);
   }
   const { events, skipped, changeCount } = delivery;
-  if (events.length > 0) await deps.queue.send(events);
+  const parked = skipped.filter(isParked);
+  // Both before the 200: once Meta has it acknowledged, only we hold it. Either failing answers 500 (retried).
+  await Promise.all([
+    events.length > 0 ? deps.queue.send(events) : undefined,
+    parked.length > 0
+      ? deps.parking.park({ requestId: event.requestContext.requestId, receivedAt, changes: parked, body })
+      : undefined,
+  ]);
 
-  const ignored = skipped.filter((s) => s.reason !== 'invalid').length;
-  const invalid = skipped.filter((s) => s.reason === 'invalid');
+  const ignored = skipped.length - parked.length;
+  const invalid = parked.filter((s) => s.reason === 'invalid').length;
+  const unstorable = parked.length - invalid;
   const tests = events.filter((e) => e.isTest).length;
   deps.counters.count('EventsEnqueued', events.length);
   deps.counters.count('ChangesIgnored', ignored);
-  deps.counters.count('ChangesInvalid', invalid.length);
+  deps.counters.count('ChangesInvalid', invalid);
+  deps.counters.count('ChangesUnstorable', unstorable);
+  deps.counters.count('ChangesParked', parked.length);
   deps.counters.count('TestEventsEnqueued', tests);
-  for (const change of invalid) {
+  for (const change of parked) {
     // Path, field and the reason only: the value may hold customer data.
-    deps.logger.warn('unreadable quality change skipped', {
+    deps.logger.warn('quality change parked for replay', {
       path: change.path,
       field: change.field,
+      reason: change.reason,
       detail: change.detail,
     });
   }
@@ -87,15 +102,20 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
     changes: changeCount,
     enqueued: events.length,
     ignored,
-    invalid: invalid.length,
+    parked: parked.length,
     testEvents: tests,
   });
   return jsonResponse(200, {
     received: changeCount,
     enqueued: events.length,
     ignored,
-    invalid: invalid.length,
+    invalid,
+    parked: parked.length,
   });
+}
+
+function isParked(change: SkippedChange): change is SkippedChange & ParkedChange {
+  return change.reason === 'invalid' || change.reason === 'unstorable';
 }
 
 /** Checks with the cached app secret, then once more with a fresh one in case the secret was rotated. */

@@ -102,7 +102,8 @@ export class EventProcessor {
       else if (stored) this.deps.cache.set(key, stored);
       this.deps.counters.count(result.outcome === 'applied' ? 'EventsApplied' : 'EventsLate', 1);
       if (event.source === 'poll') this.countDrift(event, result.transitions);
-      await this.publish(event.id, alerts);
+      // The commit made this processor the holder of the claim, stamped with its own time.
+      await this.publish(event.id, alerts, now);
       return result.outcome;
     }
     throw new EntityContentionError(
@@ -131,26 +132,35 @@ export class EventProcessor {
    */
   private async finishDuplicate(event: QualityEvent): Promise<ProcessOutcome> {
     this.deps.counters.count('EventsDuplicate', 1);
-    const pending = await this.deps.store.pendingAlerts(event.id);
-    if (!pending || pending.alerts.length === 0) return 'duplicate';
-    const now = this.now();
-    const staleBefore = now - (this.deps.alertClaimTimeoutMs ?? 60_000);
-    if (pending.claimedAt !== undefined && pending.claimedAt >= staleBefore) {
-      throw new AlertsInFlightError(`alerts of event ${event.id} are being published by another processor`);
-    }
-    const claimed = await this.deps.store.claimPendingAlerts(event.id, now, staleBefore);
-    if (claimed === undefined)
-      throw new AlertsInFlightError(`alerts of event ${event.id} were claimed by another processor`);
-    this.deps.logger.info('publishing alerts left pending', { eventId: event.id, alerts: claimed.length });
-    await this.publish(event.id, claimed);
+    await this.publishOwed(event.id);
     return 'duplicate';
   }
 
   /**
-   * Publishes alerts this processor holds the claim on, striking each off the outbox as soon as it is out (so a
-   * failure on the next one never sends it again); on failure gives the claim back.
+   * Publishes what an already-processed event still owes, once no other processor holds a fresh claim on it;
+   * the number published. Used by redelivered events and by the owed-alerts sweep.
    */
-  private async publish(eventId: string, alerts: readonly StoredAlert[]): Promise<void> {
+  async publishOwed(eventId: string): Promise<number> {
+    const pending = await this.deps.store.pendingAlerts(eventId);
+    if (!pending || pending.alerts.length === 0) return 0;
+    const now = this.now();
+    const staleBefore = now - (this.deps.alertClaimTimeoutMs ?? 60_000);
+    if (pending.claimedAt !== undefined && pending.claimedAt >= staleBefore) {
+      throw new AlertsInFlightError(`alerts of event ${eventId} are being published by another processor`);
+    }
+    const claimed = await this.deps.store.claimPendingAlerts(eventId, now, staleBefore);
+    if (claimed === undefined)
+      throw new AlertsInFlightError(`alerts of event ${eventId} were claimed by another processor`);
+    this.deps.logger.info('publishing alerts left pending', { eventId, alerts: claimed.length });
+    await this.publish(eventId, claimed, now);
+    return claimed.length;
+  }
+
+  /**
+   * Publishes alerts this processor holds the claim on (stamped `claimedAt`), striking each off the outbox as
+   * soon as it is out (so a failure on the next one never sends it again); on failure gives its claim back.
+   */
+  private async publish(eventId: string, alerts: readonly StoredAlert[], claimedAt: number): Promise<void> {
     if (alerts.length === 0) return;
     try {
       for (const [index, alert] of alerts.entries()) {
@@ -171,7 +181,7 @@ export class EventProcessor {
         });
       }
     } catch (error) {
-      await this.deps.store.releaseAlertsClaim(eventId).catch(() => {});
+      await this.deps.store.releaseAlertsClaim(eventId, claimedAt).catch(() => {});
       throw error;
     }
   }

@@ -27,8 +27,25 @@ export class Alerts extends Construct {
       enableKeyRotation: true,
       pendingWindow: Duration.days(7),
     });
-    for (const service of ['cloudwatch.amazonaws.com', 'chatbot.amazonaws.com']) {
-      this.key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // Only on behalf of this account's alarms and Chatbot configurations (no confused deputy: another account's
+    // alarm cannot use this key through the service).
+    const { account, partition, region } = Stack.of(this);
+    const services = {
+      'cloudwatch.amazonaws.com': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*`,
+      'chatbot.amazonaws.com': `arn:${partition}:chatbot::${account}:chat-configuration/*`,
+    };
+    for (const [service, sourceArn] of Object.entries(services)) {
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          principals: [new ServicePrincipal(service)],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': account },
+            ArnLike: { 'aws:SourceArn': sourceArn },
+          },
+        }),
+      );
     }
     this.topic = new Topic(this, 'alerts-topic', {
       displayName: 'WhatsApp quality alerts',

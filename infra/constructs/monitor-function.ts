@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
 export interface MonitorFunctionProps
-  extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'logGroup'> {
+  extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'role'> {
   /** The handler file, e.g. `functions/ingest/handler.ts`. */
   readonly entry: string;
   /** Powertools service name. */
@@ -19,6 +20,8 @@ export interface MonitorFunctionProps
  * Every Lambda of the monitor, with the defaults written once: Node.js 24 on ARM64, an ESM bundle with the AWS
  * SDK bundled (the fastest cold start measured), minified with source maps, an explicit log group with
  * retention, and Powertools settings. Callers pass only what differs; their environment is merged in.
+ * Its role starts empty: no AWSLambdaBasicExecutionRole (which lets a function write to any log group of the
+ * account), only the right to write to its own log group; callers grant the rest.
  */
 export class MonitorFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: MonitorFunctionProps) {
@@ -27,6 +30,12 @@ export class MonitorFunction extends NodejsFunction {
       retention: retentionOf(logRetentionDays),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new Role(scope, `${id}-role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${serviceName}: writes its own log group; the rest is granted resource by resource`,
+    });
+    // CreateLogStream and PutLogEvents on this log group only (its ARN ends in :*, i.e. its streams).
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: fileURLToPath(new URL(`../../${props.entry}`, import.meta.url)),
       projectRoot: PROJECT_ROOT,
@@ -36,6 +45,7 @@ export class MonitorFunction extends NodejsFunction {
       memorySize: 512,
       timeout: Duration.seconds(10),
       logGroup,
+      role,
       ...withoutEntry(rest),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

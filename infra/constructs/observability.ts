@@ -2,6 +2,7 @@ import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
+  AlarmStatusWidget,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -108,6 +109,36 @@ export class Observability extends Construct {
       );
     }
 
+    // Alerts owed after their message left the queue and not yet published by the sweep (SNS failing for long).
+    // The alarm's notification goes through the same topic that is failing, so it is also on the dashboard's
+    // alarm status, and the sweep logs every event still owing (README, "Owed alerts").
+    alarm(
+      'owed-alerts-not-published',
+      'Alerts are owed and could not be published for 15 minutes: see README "Owed alerts"',
+      new Metric({
+        namespace: NAMESPACE,
+        metricName: 'OwedAlertEventsFailed',
+        dimensionsMap: { service: 'quality-alert-sweep' },
+        period: FIVE_MINUTES,
+        statistic: 'Sum',
+      }),
+      1,
+      { periods: 3 },
+    );
+    // Unsigned or forged requests compete with Meta for the stage's rate limit (README, "Unsigned floods").
+    alarm(
+      'webhook-forged-requests',
+      'More than 1,500 unsigned or forged webhook requests in 5 minutes: see README "Unsigned floods"',
+      new Metric({
+        namespace: NAMESPACE,
+        metricName: 'DeliveriesRejected',
+        dimensionsMap: { service: 'quality-ingest', reason: 'invalid_signature' },
+        period: FIVE_MINUTES,
+        statistic: 'Sum',
+      }),
+      1_500,
+    );
+
     const custom = (service: string, metricName: string, label = metricName) =>
       new Metric({
         namespace: NAMESPACE,
@@ -128,6 +159,7 @@ export class Observability extends Construct {
         height: 2,
       }),
     );
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Webhook deliveries',

@@ -1,6 +1,10 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -18,12 +22,20 @@ export interface PipelineProps {
 /** Processor timeout; the queue's visibility timeout is six times it, as AWS recommends for SQS event sources. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(30);
 
-/** The event queue and its DLQ, the table, and the processor: the one writer of state. */
+/** How often the owed-alerts sweep runs: it publishes what an event owes after its message left the queue. */
+export const ALERT_SWEEP_RATE = Duration.minutes(5);
+
+/**
+ * The event queue and its DLQ, the table, the processor (the one writer of state), the owed-alerts sweep, and
+ * the bucket of parked changes (what the ingest acknowledged but could not queue as it was).
+ */
 export class Pipeline extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly table: TableV2;
   readonly processor: MonitorFunction;
+  readonly alertSweep: MonitorFunction;
+  readonly parkedChanges: Bucket;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -71,8 +83,57 @@ export class Pipeline extends Construct {
         HISTORY_TTL_DAYS: String(props.historyRetentionDays),
       },
     });
-    this.table.grantReadWriteData(this.processor);
+    // Exactly what the processor calls (GetItem, TransactWriteItems of Put/Update, UpdateItem): no Delete, no
+    // BatchWrite, no Scan.
+    this.processor.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        resources: [this.table.tableArn],
+      }),
+    );
     props.alertTopic.grantPublish(this.processor);
+
+    this.alertSweep = new MonitorFunction(this, 'alert-sweep-fn', {
+      entry: 'functions/alert-sweep/handler.ts',
+      description: 'Publishes alerts that events still owe after their message left the queue',
+      serviceName: 'quality-alert-sweep',
+      logLevel: props.logLevel,
+      logRetentionDays: props.logRetentionDays,
+      timeout: Duration.minutes(1),
+      environment: { TABLE_NAME: this.table.tableName, ALERT_TOPIC_ARN: props.alertTopic.topicArn },
+    });
+    // Lists owed events on the index, then claims and strikes off like the processor.
+    this.alertSweep.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    this.alertSweep.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${TABLE_SCHEMA.gsi1.name}`],
+      }),
+    );
+    props.alertTopic.grantPublish(this.alertSweep);
+    new Rule(this, 'alert-sweep-schedule', {
+      description: 'Runs the owed-alerts sweep',
+      schedule: Schedule.rate(ALERT_SWEEP_RATE),
+      targets: [new LambdaFunction(this.alertSweep, { retryAttempts: 0 })],
+    });
+
+    this.parkedChanges = new Bucket(this, 'parked-changes', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     this.processor.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,
@@ -85,6 +146,10 @@ export class Pipeline extends Construct {
     new CfnOutput(scope, 'TableName', {
       value: this.table.tableName,
       description: 'DynamoDB table of state, history and alerts',
+    });
+    new CfnOutput(scope, 'ParkedChangesBucket', {
+      value: this.parkedChanges.bucketName,
+      description: 'Changes acknowledged to Meta but not queued as they were: see README "Parked changes"',
     });
     new CfnOutput(scope, 'DeadLetterQueueUrl', {
       value: this.deadLetterQueue.queueUrl,

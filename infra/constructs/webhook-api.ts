@@ -4,14 +4,18 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MonitorFunction } from './monitor-function.ts';
+import { MonitorFunction, retentionOf } from './monitor-function.ts';
 
 export interface WebhookApiProps {
   readonly queue: IQueue;
+  /** Where the ingest parks changes it cannot queue as they are. */
+  readonly parkedChanges: IBucket;
   readonly table: ITableV2;
   readonly appSecret: ISecret;
   readonly verifyToken: ISecret;
@@ -44,9 +48,17 @@ export class WebhookApi extends Construct {
         EVENT_QUEUE_URL: props.queue.queueUrl,
         APP_SECRET_NAME: props.appSecret.secretArn,
         VERIFY_TOKEN_SECRET_NAME: props.verifyToken.secretArn,
+        PARKED_CHANGES_BUCKET: props.parkedChanges.bucketName,
       },
     });
     props.queue.grantSendMessages(this.ingest);
+    // Writes parked deliveries, never reads, lists or deletes them.
+    this.ingest.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [props.parkedChanges.arnForObjects('parked/*')],
+      }),
+    );
     props.appSecret.grantRead(this.ingest);
     props.verifyToken.grantRead(this.ingest);
 
@@ -65,7 +77,7 @@ export class WebhookApi extends Construct {
       createDefaultStage: false,
     });
     const accessLogs = new LogGroup(this, 'access-logs', {
-      retention: RetentionDays.ONE_MONTH,
+      retention: retentionOf(props.logRetentionDays),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stage = new HttpStage(this, 'default-stage', {

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.ts';
 import type { EventSource } from './quality-event.ts';
 
 export interface EventIdentityInput {
@@ -18,11 +19,11 @@ export interface EventIdentityInput {
 /**
  * Quality webhooks carry no event id, so one is derived from what identifies the change (meta-facts.md
  * quirk 15): the same change gets the same id from any retry, duplicate app delivery or SQS redelivery.
- * The value is serialized in received key order, not canonically: Meta's retries and duplicates repeat the
- * same payload, and this runs once per event on the ingest's hot path (a canonical form costs 3x).
+ * The value is serialized canonically (keys sorted at every level, no whitespace): Meta does not promise a key
+ * order, and a resend with its keys in another order is the same change (a second id counted a second pause).
  */
 export function eventIdOf(input: EventIdentityInput): string {
-  const material = JSON.stringify([
+  const material = canonicalJson([
     input.source,
     input.wabaId,
     input.field,

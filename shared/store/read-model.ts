@@ -42,7 +42,7 @@ export class ReadModel {
         KeyConditionExpression: 'gsi1pk = :kind',
         ExpressionAttributeValues: { ':kind': kind },
         Limit: page.limit,
-        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: kind }),
+        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: kind }, INDEX_KEY),
       }),
     );
     return pageOf((result.Items ?? []) as StateItem[], result.LastEvaluatedKey, (item) => item.state);
@@ -57,7 +57,7 @@ export class ReadModel {
         ExpressionAttributeValues: { ':alert': ALERT_INDEX_PK },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: ALERT_INDEX_PK }),
+        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: ALERT_INDEX_PK }, INDEX_KEY),
       }),
     );
     return pageOf((result.Items ?? []) as AlertItem[], result.LastEvaluatedKey, (item) => item);
@@ -71,7 +71,7 @@ export class ReadModel {
         ExpressionAttributeValues: { ':pk': entityPk(entity), ':history': HISTORY_PREFIX },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodePageToken(page.nextToken, { pk: entityPk(entity) }),
+        ExclusiveStartKey: decodePageToken(page.nextToken, { pk: entityPk(entity) }, TABLE_KEY),
       }),
     );
     return pageOf((result.Items ?? []) as HistoryItem[], result.LastEvaluatedKey, (item) => item);
@@ -101,13 +101,19 @@ export function encodePageToken(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** The attributes of a start key: the table's key, plus the index's key on an index query. */
+export const TABLE_KEY = ['pk', 'sk'] as const;
+export const INDEX_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+
 /**
- * Only keys made of our string attributes, in the partition being queried, are accepted: a forged token, or one
- * from another route, gets a 400 instead of reaching DynamoDB.
+ * Only keys made of exactly the query's key attributes, all strings, in the partition being queried, are
+ * accepted: a forged token (one without its sort keys, say), or one from another route, gets a 400 instead of
+ * reaching DynamoDB (which answers those with errors that are not all validation errors).
  */
 export function decodePageToken(
   token: string | undefined,
   partition: Readonly<Record<string, string>>,
+  keyAttributes: readonly string[] = INDEX_KEY,
 ): Record<string, string> | undefined {
   if (token === undefined) return undefined;
   let key: unknown;
@@ -116,13 +122,12 @@ export function decodePageToken(
   } catch {
     throw new InvalidPageTokenError('nextToken is not one this API handed out');
   }
-  const allowed = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
   if (
     key === null ||
     typeof key !== 'object' ||
     Array.isArray(key) ||
-    !('pk' in key) ||
-    Object.entries(key).some(([name, value]) => !allowed.has(name) || typeof value !== 'string')
+    Object.keys(key).length !== keyAttributes.length ||
+    keyAttributes.some((name) => typeof (key as Record<string, unknown>)[name] !== 'string')
   ) {
     throw new InvalidPageTokenError('nextToken is not one this API handed out');
   }

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -14,7 +15,9 @@ import {
   type EventItem,
   entityPk,
   eventPk,
+  GSI1,
   type HistoryItem,
+  OWED_ALERTS_INDEX_PK,
   STATE_SK,
   type StateItem,
   type StoredAlert,
@@ -149,15 +152,43 @@ export class StateStore {
     }
   }
 
-  /** Gives the claim back after a failed publish, so that a retry may publish at once. */
-  async releaseAlertsClaim(eventId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
+  /**
+   * Gives the claim back after a failed publish, so that a retry may publish at once; only if the claim is
+   * still the caller's. A processor whose claim went stale and was taken over must not end the new holder's claim:
+   * a third processor would then publish the same alerts alongside it.
+   */
+  async releaseAlertsClaim(eventId: string, claimedAt: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: eventPk(eventId), sk: EVENT_SK },
+          UpdateExpression: 'REMOVE alertsClaimedAt',
+          ConditionExpression: 'alertsClaimedAt = :mine',
+          ExpressionAttributeValues: { ':mine': claimedAt },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Events that still owe alerts and were processed before `processedBefore` (ISO-8601), oldest first: what the
+   * owed-alerts sweep publishes once their message has left the queue.
+   */
+  async owedAlerts(processedBefore: string, limit: number): Promise<string[]> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
         TableName: this.tableName,
-        Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        UpdateExpression: 'REMOVE alertsClaimedAt',
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :owed AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':owed': OWED_ALERTS_INDEX_PK, ':before': processedBefore },
+        ProjectionExpression: 'pk',
+        Limit: limit,
       }),
     );
+    return Items.map((item) => String(item.pk).slice('EVENT#'.length));
   }
 
   /** One alert is out: it is no longer owed, whatever happens to the others. */
@@ -178,7 +209,8 @@ export class StateStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        UpdateExpression: 'REMOVE pendingAlerts, alertsClaimedAt SET alertsPublishedAt = :now',
+        UpdateExpression:
+          'REMOVE pendingAlerts, alertsClaimedAt, gsi1pk, gsi1sk SET alertsPublishedAt = :now',
         ExpressionAttributeValues: { ':now': new Date().toISOString() },
       }),
     );

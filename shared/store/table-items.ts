@@ -15,14 +15,18 @@ import { TABLE_SCHEMA } from './table-schema.ts';
  * | history | ENTITY#{kind}#{entityId}   | HISTORY#{eventTime}#{eventId}   |              |                     |
  * | event   | EVENT#{eventId}            | EVENT                           |              |                     |
  * | alert   | ALERT#{alertId}            | ALERT                           | alert        | {createdAt}#{id}    |
+ * | event owing alerts | (as event)      | EVENT                           | owed-alerts  | {processedAt}#{id}  |
  *
- * The event item is the idempotency marker and the outbox of alerts not yet published.
+ * The event item is the idempotency marker and the outbox of alerts not yet published. While it owes alerts it
+ * is listed under `owed-alerts` (a sparse index entry, removed with the last alert), so that the owed-alerts
+ * sweep finds what a message that left the queue still owes without a scan.
  */
 export const STATE_SK = 'STATE';
 export const EVENT_SK = 'EVENT';
 export const ALERT_SK = 'ALERT';
 export const HISTORY_PREFIX = 'HISTORY#';
 export const ALERT_INDEX_PK = 'alert';
+export const OWED_ALERTS_INDEX_PK = 'owed-alerts';
 export const GSI1 = TABLE_SCHEMA.gsi1.name;
 
 export const entityPk = (entity: EntityRef) => `ENTITY#${entity.kind}#${entity.id}`;
@@ -54,7 +58,14 @@ export interface HistoryItem {
   readonly isTest: boolean;
   readonly outcome: ApplyOutcome;
   readonly transitions: readonly { attribute: string; from: unknown; to: unknown }[];
-  readonly raw: unknown;
+  /**
+   * Meta's value as JSON text, not a native map: a map refuses what valid JSON allows (a `constructor` key,
+   * numbers past 2^53, lone surrogates, nesting deeper than 32), and an event the processor cannot store is lost
+   * after the ingest answered 200. `JSON.stringify` escapes lone surrogates, so the text is always valid UTF-8.
+   */
+  readonly rawJson?: string;
+  /** Items written before `rawJson` hold the value as a map; read with `rawValueOf`. */
+  readonly raw?: unknown;
   readonly recordedAt: string;
   readonly expiresAt?: number;
 }
@@ -73,6 +84,9 @@ export interface EventItem {
    * processor publishes them (two copies of one event processed at once must not alert twice).
    */
   readonly alertsClaimedAt?: number;
+  /** Present while alerts are owed: the owed-alerts listing. */
+  readonly gsi1pk?: typeof OWED_ALERTS_INDEX_PK;
+  readonly gsi1sk?: string;
   readonly expiresAt?: number;
 }
 
@@ -121,7 +135,7 @@ export function historyItemOf(
     isTest: event.isTest,
     outcome,
     transitions: transitions.map(({ attribute, from, to }) => ({ attribute, from, to })),
-    raw: event.raw,
+    rawJson: JSON.stringify(event.raw) ?? 'null',
     recordedAt,
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
@@ -145,6 +159,8 @@ export function eventItemOf(
       ? {
           pendingAlerts: Object.fromEntries(alerts.map((alert) => [alert.id, alert])),
           alertsClaimedAt: Date.parse(processedAt),
+          gsi1pk: OWED_ALERTS_INDEX_PK,
+          gsi1sk: `${processedAt}#${event.id}`,
         }
       : {}),
     ...(expiresAt === undefined ? {} : { expiresAt }),
@@ -161,4 +177,9 @@ export function alertItemOf(alert: StoredAlert, expiresAt: number | undefined): 
     itemType: 'alert',
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
+}
+
+/** Meta's value of a history item, as JSON: decoded from its text, or as stored by earlier versions. */
+export function rawValueOf(item: Pick<HistoryItem, 'rawJson' | 'raw'>): unknown {
+  return item.rawJson === undefined ? item.raw : JSON.parse(item.rawJson);
 }

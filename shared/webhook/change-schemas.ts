@@ -11,6 +11,28 @@ export const idLike = z.pipe(
   z.union([z.string().check(z.trim(), z.minLength(1)), z.number(), z.bigint()]),
   z.transform((v) => String(v)),
 );
+/**
+ * The id of a Meta object (template, phone number): decimal digits, as a string or a JSON integer. Anything else
+ * (`"null"`, `"abc"`, `1.5e16`) is not an id: keying an entity on it would invent a template `999914:null`.
+ */
+export const metaId = z.pipe(
+  z.union([
+    z.string().check(z.trim(), z.regex(/^\d{1,32}$/, 'must be decimal digits')),
+    z.number().check(z.refine((n) => Number.isSafeInteger(n) && n >= 0, 'must be a whole number')),
+  ]),
+  z.transform((v) => String(v)),
+);
+/**
+ * A phone number id: digits from Meta, but some integrations send their own tokens (`pn-1`); a display number
+ * keys the entity first. Words only, and never the text of a missing value.
+ */
+export const phoneNumberId = z.pipe(
+  idLike,
+  z.string().check(
+    z.regex(/^[\w-]{1,64}$/, 'must be an id'),
+    z.refine((v) => !/^(null|undefined|none|nan)$/i.test(v), 'must be an id, not a missing value'),
+  ),
+);
 /** A string that may be absent or null (read as absent). */
 export const optionalText = z.pipe(
   z.nullish(z.string()),
@@ -31,7 +53,7 @@ function optionalObject<S extends z.core.$ZodLooseShape>(shape: S) {
 export const phoneQualityValue = z.looseObject({
   event: text,
   display_phone_number: z.optional(idLike),
-  phone_number_id: z.optional(idLike),
+  phone_number_id: z.optional(phoneNumberId),
   current_limit: limit,
   old_limit: limit,
   max_daily_conversations_per_business: limit,
@@ -41,13 +63,13 @@ export const phoneQualityValue = z.looseObject({
 export const phoneNameValue = z.looseObject({
   decision: text,
   display_phone_number: z.optional(idLike),
-  phone_number_id: z.optional(idLike),
+  phone_number_id: z.optional(phoneNumberId),
   requested_verified_name: optionalText,
   rejection_reason: optionalText,
 });
 
 const templateIdentity = {
-  message_template_id: idLike,
+  message_template_id: metaId,
   message_template_name: optionalText,
   message_template_language: optionalText,
 };

@@ -1,4 +1,5 @@
 import type { EventSource, QualityEvent } from '../events/quality-event.ts';
+import { MAX_VALUE_DEPTH, measureValue, storageProblemOf } from '../events/storable-event.ts';
 import { parseJsonPreservingLargeIntegers } from './json-body.ts';
 import { type ChangeContext, normalizeChange } from './normalize-change.ts';
 import { WebhookParseError } from './webhook-parse-error.ts';
@@ -6,12 +7,15 @@ import { WebhookParseError } from './webhook-parse-error.ts';
 /** The object Meta names for WhatsApp Business Account webhooks; some samples omit it (quirk 3). */
 export const WHATSAPP_OBJECT = 'whatsapp_business_account';
 
-/** A change that carried nothing to apply: not a quality field, or a quality field we could not read. */
+/**
+ * A change that carried nothing to apply: not a quality field, a quality field we could not read (`invalid`), or
+ * one we read but could not queue or store as it is (`unstorable`: too big, too deep, or values DynamoDB refuses).
+ */
 export interface SkippedChange {
   /** Where it sat in the body, e.g. `entry[0].changes[3]`. */
   readonly path: string;
   readonly field: string;
-  readonly reason: 'not-quality' | 'unknown-field' | 'invalid';
+  readonly reason: 'not-quality' | 'unknown-field' | 'invalid' | 'unstorable';
   readonly detail?: string;
 }
 
@@ -67,9 +71,19 @@ export function parseWebhook(body: string | unknown, options: ParseOptions): Par
         return;
       }
       const { field, value } = change;
+      // Before the id is hashed: the canonical form recurses, and a value 100,000 deep would overflow it.
+      const measure = measureValue(value, MAX_VALUE_DEPTH);
+      if (measure.tooDeep) {
+        const detail = `${path}.value nests deeper than ${MAX_VALUE_DEPTH} levels`;
+        skipped.push({ path, field, reason: 'unstorable', detail });
+        return;
+      }
       const outcome = normalizeChange(field, value, ctx);
-      if (outcome.outcome === 'events') events.push(...outcome.events);
-      else if (outcome.outcome === 'ignored')
+      if (outcome.outcome === 'events') {
+        const problem = firstStorageProblem(outcome.events, measure.jsonChars);
+        if (problem) skipped.push({ path, field: outcome.field, reason: 'unstorable', detail: problem });
+        else events.push(...outcome.events);
+      } else if (outcome.outcome === 'ignored')
         skipped.push({ path, field: outcome.field, reason: outcome.reason });
       else skipped.push({ path, field: outcome.field, reason: 'invalid', detail: outcome.reason });
     });
@@ -77,13 +91,37 @@ export function parseWebhook(body: string | unknown, options: ParseOptions): Par
   return { events, skipped, changeCount };
 }
 
+/** All events of one change, or none: a change is applied whole or kept whole for replay. */
+function firstStorageProblem(events: readonly QualityEvent[], rawJsonChars: number): string | undefined {
+  for (const event of events) {
+    const problem = storageProblemOf(event, rawJsonChars);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 function parseJsonText(text: string): unknown {
   try {
     return parseJsonPreservingLargeIntegers(text);
   } catch (error) {
-    const detail = error instanceof SyntaxError ? error.message.slice(0, 120) : 'unreadable';
-    throw new WebhookParseError('INVALID_JSON', `body is not valid JSON (${detail})`);
+    // The lossless parser recurses; for a body nested too deep for it, the native parser (iterative) still
+    // reads the rest of the delivery, and the deep change is kept whole for replay with the original bytes.
+    if (error instanceof RangeError) return parseNative(text);
+    throw invalidJson(error);
   }
+}
+
+function parseNative(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalidJson(error);
+  }
+}
+
+function invalidJson(error: unknown): WebhookParseError {
+  const detail = error instanceof SyntaxError ? error.message.slice(0, 120) : 'unreadable';
+  return new WebhookParseError('INVALID_JSON', `body is not valid JSON (${detail})`);
 }
 
 /** Latest plausible `entry.time` (seconds): year 9999. Larger values are not times Meta sends. */

@@ -79,7 +79,7 @@ describe('functions', () => {
     const ours = Object.values(functions).filter(
       (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
     );
-    expect(ours).toHaveLength(4);
+    expect(ours).toHaveLength(5);
     for (const fn of ours) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -180,6 +180,14 @@ describe('alerts', () => {
       (s: { Principal?: { Service?: string } }) => s.Principal?.Service,
     );
     expect(principals).toEqual(expect.arrayContaining(['cloudwatch.amazonaws.com', 'chatbot.amazonaws.com']));
+    // Only on behalf of this account's own alarms and Chatbot configurations.
+    for (const statement of key?.Properties.KeyPolicy.Statement ?? []) {
+      if (!statement.Principal?.Service) continue;
+      expect(statement.Condition).toMatchObject({
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': expect.anything() },
+      });
+    }
     expect(key?.Properties.EnableKeyRotation).toBe(true);
   });
 
@@ -265,12 +273,65 @@ describe('least privilege', () => {
     );
     expect(secretResources).toHaveLength(2);
     expect(
-      statements.flatMap(actions).every((a) => a.startsWith('sqs:') || a.startsWith('secretsmanager:')),
+      statements.flatMap(actions).every((a) => /^(sqs|secretsmanager|logs):/.test(a) || a === 's3:PutObject'),
     ).toBe(true);
   });
 
+  it('the ingest can only put objects under parked/ of the parked-changes bucket', () => {
+    const s3 = statementsOf(stack.webhookApi.ingest as never).filter((s) =>
+      actions(s).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3.map((s) => [actions(s), s.Resource])).toEqual([
+      [
+        ['s3:PutObject'],
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(stack.pipeline.parkedChanges), 'Arn'] }, '/parked/*']] },
+      ],
+    ]);
+  });
+
+  it('no function has a managed policy; each writes only its own log group', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).filter((r) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+    );
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const fns = [
+      stack.webhookApi.ingest,
+      stack.webhookApi.reader,
+      stack.pipeline.processor,
+      stack.pipeline.alertSweep,
+      stack.poller.fn,
+    ];
+    for (const fn of fns) {
+      const logs = statementsOf(fn as never).filter((s) => actions(s).some((a) => a.startsWith('logs:')));
+      expect(logs.map((s) => [actions(s), s.Resource])).toEqual([
+        [
+          ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          { 'Fn::GetAtt': [stack.getLogicalId(fn.logGroup.node.defaultChild as never), 'Arn'] },
+        ],
+      ]);
+    }
+  });
+
+  it('the processor cannot delete, batch-write or scan; the sweep reads owed events on the index', () => {
+    const processor = statementsOf(stack.pipeline.processor as never)
+      .flatMap(actions)
+      .filter((a) => a.startsWith('dynamodb:'));
+    expect(processor.sort()).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const sweep = statementsOf(stack.pipeline.alertSweep as never)
+      .flatMap(actions)
+      .filter((a) => a.startsWith('dynamodb:'));
+    expect(sweep.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+  });
+
   it('the read API can only read the table', () => {
-    const all = statementsOf(stack.webhookApi.reader as never).flatMap(actions);
+    const all = statementsOf(stack.webhookApi.reader as never)
+      .flatMap(actions)
+      .filter((a) => !a.startsWith('logs:'));
     expect(all.every((a) => a.startsWith('dynamodb:') && !/Put|Update|Delete|Write/.test(a))).toBe(true);
   });
 
@@ -304,6 +365,13 @@ describe('HTTP API', () => {
     }
   });
 
+  it('keeps access logs as long as logRetentionDays says', () => {
+    const { template: t, stack: s } = synth({ logRetentionDays: 400 });
+    const accessLogs = s.webhookApi.node.findChild('access-logs');
+    const id = s.getLogicalId(accessLogs.node.defaultChild as never);
+    expect(t.findResources('AWS::Logs::LogGroup')[id]?.Properties.RetentionInDays).toBe(400);
+  });
+
   it('throttles the stage and writes access logs', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -321,8 +389,8 @@ describe('alarms and dashboard', () => {
     expect(metrics).toEqual(
       expect.arrayContaining(['ApproximateAgeOfOldestMessage', '5xx', 'PollRunsSucceeded']),
     );
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(4);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(4);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(5);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(5);
     for (const alarm of alarms)
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: idOf(stack.alerts.topic) }]);
     const poller = alarms.find((a) => a.Properties.MetricName === 'PollRunsSucceeded');
@@ -330,6 +398,20 @@ describe('alarms and dashboard', () => {
       Period: 1800,
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
+    });
+  });
+
+  it('alarm on owed alerts the sweep cannot publish, and on floods of forged webhook requests', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const owed = alarms.find((a) => a.Properties.MetricName === 'OwedAlertEventsFailed');
+    expect(owed?.Properties).toMatchObject({ EvaluationPeriods: 3, Threshold: 1 });
+    const forged = alarms.find((a) => a.Properties.MetricName === 'DeliveriesRejected');
+    expect(forged?.Properties.Dimensions).toEqual(
+      expect.arrayContaining([{ Name: 'reason', Value: 'invalid_signature' }]),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf(stack.pipeline.alertSweep), 'Arn'] } })],
     });
   });
 

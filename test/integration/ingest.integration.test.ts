@@ -1,6 +1,8 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { IngestHandler } from '../../functions/ingest/ingest-request.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
+import { S3ParkedChangeStore } from '../../shared/parking/parked-changes.ts';
 import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
 import { metaSignatureOf } from '../../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../support/api-gateway-events.ts';
@@ -13,6 +15,7 @@ import {
   SQSClient,
   useLocalAws,
 } from '../support/local-aws.ts';
+import { change, webhookBody } from '../support/webhook-builders.ts';
 
 /*
  * The real ingest Lambda module (handler.ts, with its module-scope clients and Powertools secrets) against the
@@ -35,6 +38,8 @@ beforeAll(async () => {
   await createSecret(secrets, `${run}/app-secret`, APP_SECRET);
   await createSecret(secrets, `${run}/verify-token`, VERIFY_TOKEN);
   process.env.EVENT_QUEUE_URL = queueUrl;
+  await new S3Client({}).send(new CreateBucketCommand({ Bucket: `${run}-parked` }));
+  process.env.PARKED_CHANGES_BUCKET = `${run}-parked`;
   process.env.APP_SECRET_NAME = `${run}/app-secret`;
   process.env.VERIFY_TOKEN_SECRET_NAME = `${run}/verify-token`;
   ({ handler } = await import('../../functions/ingest/handler.ts'));
@@ -93,5 +98,27 @@ describe('ingest Lambda against the local emulator', () => {
   ] as const)('a %s body lands nothing', async (_, send, status) => {
     expect((await send()).statusCode).toBe(status);
     expect(await drainQueue(sqs, queueUrl)).toEqual([]);
+  });
+
+  it('parks a change too big for the queue in S3 with the exact body, and enqueues the rest', async () => {
+    const good = change.templateQuality(1_700_000_000, 'RED');
+    const big = change.templateStatus(1_700_000_001, 'REJECTED', {
+      rejection_info: { reason: 'z'.repeat(300_000) },
+    });
+    const body = webhookBody(good, big);
+    const event = apiGatewayEvent({
+      method: 'POST',
+      body,
+      headers: { 'x-hub-signature-256': metaSignatureOf(body, APP_SECRET) },
+    });
+    const response = await handler(event);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ enqueued: 1, parked: 1 });
+    expect(await drainQueue<QualityEvent>(sqs, queueUrl)).toMatchObject([{ kind: 'template-quality' }]);
+    const kept = await new S3ParkedChangeStore(new S3Client({}), `${run}-parked`).read(
+      event.requestContext.requestId,
+    );
+    expect(kept?.body.toString('utf8')).toBe(body);
+    expect(kept?.changes).toMatchObject([{ path: 'entry[1].changes[0]', reason: 'unstorable' }]);
   });
 });

@@ -4,6 +4,8 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { sweepOwedAlerts } from '../../functions/alert-sweep/owed-alerts-sweep.ts';
+import { createReadApi } from '../../functions/api/read-api.ts';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
 import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
@@ -14,13 +16,16 @@ import type { EntityState } from '../../shared/state/entity-state.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
+import { rawValueOf } from '../../shared/store/table-items.ts';
 import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
+import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { foldEvents } from '../support/fold-events.ts';
+import { gate, settle } from '../support/in-memory-state-store.ts';
 import { useLocalAws } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
-import { change, eventsOf } from '../support/webhook-builders.ts';
+import { change, eventsOf, WABA, webhookBody } from '../support/webhook-builders.ts';
 
 /*
  * The processor against the emulator's real DynamoDB (conditional writes, transactions) and SNS (an SQS queue
@@ -68,10 +73,11 @@ async function pipeline(options: { failPublishes?: number; failPublishNumbers?: 
   );
   const store = new StateStore(doc, resources.tableName);
   const counters = recordingCounters();
-  const newProcessor = () =>
+  const realPublisher = new AlertPublisher(sns, resources.alertTopicArn);
+  const newProcessor = (publisher: Pick<AlertPublisher, 'publish'> = realPublisher) =>
     new EventProcessor({
       store,
-      publisher: new AlertPublisher(sns, resources.alertTopicArn),
+      publisher,
       cache: new StateCache(),
       logger: recordingLogger(),
       counters,
@@ -122,7 +128,18 @@ async function pipeline(options: { failPublishes?: number; failPublishNumbers?: 
     return Object.fromEntries(all.map((s) => [s.id, s]));
   }
 
-  return { resources, processor, newProcessor, deliver, published, states, readModel, counters };
+  return {
+    resources,
+    store,
+    realPublisher,
+    processor,
+    newProcessor,
+    deliver,
+    published,
+    states,
+    readModel,
+    counters,
+  };
 }
 
 /** Alert ids the pure domain decides for events applied in the given order. */
@@ -235,19 +252,157 @@ describe('processor against the local emulator', () => {
     expect(new Set(alerts.map((a) => a.id)).size).toBe(4);
   });
 
-  it('publishes once when two copies of one event are processed at the same time', async () => {
+  it('stores any value valid JSON can hold, and reads it back exactly (issue 12, finding 1)', async () => {
     const p = await pipeline();
     const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
     if (!event) throw new Error('no event');
-    const a = p.newProcessor();
-    const b = p.newProcessor();
-    const results = await Promise.allSettled([a.process(event), b.process(event)]);
-    // The loser either saw nothing left to do, or was told to retry while the winner published.
-    for (const result of results) {
-      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(AlertsInFlightError);
-    }
-    for (const result of results) if (result.status === 'rejected') await b.process(event);
+    // What the marshaller refused as a native map: a `constructor` key, floats past 2^53, a lone surrogate,
+    // nesting past DynamoDB's 32 levels. As the queue carries it (JSON text), as an old message would.
+    let deep = '"bottom"';
+    for (let i = 0; i < 40; i += 1) deep = `{"d":${deep}}`;
+    const body = JSON.stringify({ ...event, raw: '__RAW__' }).replace(
+      '"__RAW__"',
+      `{"constructor":"x","__proto__":{"a":1},"huge":1e308,"big":1.5e16,"lone":"\\ud800","deep":${deep}}`,
+    );
+    expect((await p.deliver(sqsEvent([body]))).batchItemFailures).toEqual([]);
+    const [item] = (await p.readModel.history(event.entity, { limit: 10 })).items;
+    if (!item) throw new Error('no history');
+    const raw = rawValueOf(item) as Record<string, unknown>;
+    expect(Object.keys(raw)).toEqual(['constructor', '__proto__', 'huge', 'big', 'lone', 'deep']);
+    expect(raw).toMatchObject({ constructor: 'x', huge: 1e308, big: 1.5e16, lone: '\ud800' });
+    expect(JSON.stringify(raw)).toContain('"__proto__":{"a":1}');
     expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
+  });
+
+  it('the read API returns the raw value Meta sent as JSON, with big numbers exact', async () => {
+    const p = await pipeline();
+    // A template id past 2^53 as a JSON integer, and a `constructor` key holding 1e308: both refused as a map.
+    const body = webhookBody(change.templateQuality(1_760_000_500, 'RED')).replace(
+      '"message_template_id":1304694804498707',
+      '"message_template_id":123456789012345678901,"constructor":{"x":1e308}',
+    );
+    for (const event of parseWebhook(body, { receivedAt: 0 }).events) await p.processor.process(event);
+    const api = createReadApi(p.readModel, recordingLogger());
+    const path = `/v1/templates/${encodeURIComponent(`${WABA}:123456789012345678901`)}/history`;
+    const response = await api(apiGatewayEvent({ method: 'GET', path }));
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body).items[0].raw).toEqual({
+      message_template_id: '123456789012345678901',
+      constructor: { x: '1e308' },
+      message_template_name: 'cart_reminder',
+      message_template_language: 'en',
+      new_quality_score: 'RED',
+    });
+  });
+
+  it('publishes once when a second copy of an event arrives while the first is publishing', async () => {
+    // Step by step, not two copies racing on a busy machine: moto restores a whole-table snapshot when a
+    // transaction is cancelled, so the loser's failed commit could undo the winner's strike-off made meanwhile
+    // (DynamoDB does not). The interleavings of the outbox are covered in alert-outbox.race.test.ts.
+    const p = await pipeline();
+    const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
+    if (!event) throw new Error('no event');
+    const snsAnswers = gate();
+    const a = p.newProcessor({
+      publish: async (alert) => {
+        await snsAnswers.promise;
+        await p.realPublisher.publish(alert);
+      },
+    });
+    const first = a.process(event);
+    while ((await p.store.pendingAlerts(event.id)) === undefined) await settle();
+    await expect(p.newProcessor().process(event)).rejects.toBeInstanceOf(AlertsInFlightError);
+    snsAnswers.open();
+    await expect(first).resolves.toBe('applied');
+    await expect(p.newProcessor().process(event)).resolves.toBe('duplicate');
+    expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
+  });
+
+  it('a redrive of the DLQ after a fix applies everything that was stuck, exactly once', async () => {
+    const p = await pipeline();
+    const events = [
+      change.templateQuality(1_760_000_000, 'RED'),
+      change.phoneQuality(1_760_000_001, 'FLAGGED'),
+      change.templateStatus(1_760_000_002, 'APPROVED', { message_template_category: 'MARKETING' }),
+      change.templatePaused(1_760_000_003, 'FIRST_PAUSE'),
+    ].flatMap(eventsOf);
+    const batch = sqsEvent(bodiesOf(events));
+    // Broken for five receives: DynamoDB refuses writes for the first two, SNS is down throughout.
+    let dynamoDown = true;
+    let snsDown = true;
+    const broken = p.newProcessor({
+      publish: async (alert) => {
+        if (snsDown) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
+        await p.realPublisher.publish(alert);
+      },
+    });
+    const commit = p.store.commit.bind(p.store);
+    p.store.commit = async (c) => {
+      if (dynamoDown) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+      return commit(c);
+    };
+    for (let receive = 1; receive <= 5; receive += 1) {
+      if (receive === 3) dynamoDown = false;
+      const { batchItemFailures } = await p.deliver(batch, broken);
+      // Every record with an alert fails (and so goes to the DLQ); the approval alone has none.
+      expect(batchItemFailures.length).toBeGreaterThanOrEqual(3);
+    }
+    expect(await p.published()).toEqual([]);
+
+    // The fix; then the redrive, which may hand a message over twice.
+    snsDown = false;
+    expect((await p.deliver(batch, broken)).batchItemFailures).toEqual([]);
+    expect((await p.deliver(batch, p.newProcessor())).batchItemFailures).toEqual([]);
+
+    expect(await p.states()).toEqual(inMemory(events));
+    const alerts = await p.published();
+    expect(alerts.map((alert) => alert.id).sort()).toEqual(alertsDecidedInOrder(events).sort());
+    expect(new Set(alerts.map((alert) => alert.id)).size).toBe(alerts.length);
+    for (const event of events) {
+      const history = await p.readModel.history(event.entity, { limit: 100 });
+      expect(history.items.filter((item) => item.eventId === event.id)).toHaveLength(1);
+    }
+  });
+
+  it('the owed-alerts sweep finds, on the index, what a message that gave up still owes, and publishes it once', async () => {
+    const p = await pipeline();
+    const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
+    if (!event) throw new Error('no event');
+    const snsDown = p.newProcessor({
+      publish: async () => {
+        throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
+      },
+    });
+    for (let receive = 1; receive <= 5; receive += 1) {
+      await expect(snsDown.process(event)).rejects.toThrow('SNS is down');
+    }
+    expect(await p.store.owedAlerts(new Date(Date.now() + 60_000).toISOString(), 10)).toEqual([event.id]);
+    const sweep = () =>
+      sweepOwedAlerts({
+        store: p.store,
+        processor: p.newProcessor(),
+        logger: recordingLogger(),
+        counters: recordingCounters(),
+        minAgeMs: 0,
+        now: () => Date.now() + 1,
+      });
+    expect(await sweep()).toMatchObject({ owed: 1, alertsPublished: 1, stillOwed: 0 });
+    expect(await sweep()).toMatchObject({ owed: 0 });
+    expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
+  });
+
+  it('gives a claim on owed alerts back only for its holder', async () => {
+    const p = await pipeline({ failPublishes: 1 });
+    const [event] = eventsOf(change.templateQuality(1_760_000_000, 'RED'));
+    if (!event) throw new Error('no event');
+    await expect(p.processor.process(event)).rejects.toThrow('injected SNS failure');
+    // A second processor takes the owed alerts over; the first one's late release must not end its claim.
+    const taken = await p.store.claimPendingAlerts(event.id, 2_000, 1_500);
+    expect(taken).toHaveLength(1);
+    await p.store.releaseAlertsClaim(event.id, 1_000);
+    expect((await p.store.pendingAlerts(event.id))?.claimedAt).toBe(2_000);
+    await p.store.releaseAlertsClaim(event.id, 2_000);
+    expect((await p.store.pendingAlerts(event.id))?.claimedAt).toBeUndefined();
   });
 
   it('fails only the poison record of a batch; the rest commits', async () => {

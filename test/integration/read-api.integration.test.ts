@@ -159,4 +159,21 @@ describe('read API: tokens and paths that do not belong', () => {
   it('answers 400 for a path that is not valid URL encoding', async () => {
     expect((await get('/v1/templates/%E0%A4%A/history')).status).toBe(400);
   });
+
+  it.each(['1e2', '0x10', ' 5', '5.0', '0', '1001', '-1', ''])('answers 400 for limit=%j', async (limit) => {
+    expect((await get('/v1/templates', { limit })).status).toBe(400);
+  });
+
+  it('answers 400, not 500, for a forged nextToken without the sort keys', async () => {
+    const token = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const phone = `ENTITY#phone-number#${WABA}:15550783881`;
+    for (const [path, key] of [
+      ['/v1/templates', { pk: 'x', gsi1pk: 'template' }],
+      ['/v1/alerts', { pk: 'x', gsi1pk: 'alert' }],
+      [`/v1/phone-numbers/${WABA}:15550783881/history`, { pk: phone }],
+      [`/v1/phone-numbers/${WABA}:15550783881/history`, { pk: phone, sk: 'HISTORY#', extra: 'x' }],
+    ] as const) {
+      expect((await get(path, { nextToken: token(key) })).status).toBe(400);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createIngestHandler, MAX_BODY_BYTES } from '../../../functions/ingest/ingest-request.ts';
 import type { QualityEvent } from '../../../shared/events/quality-event.ts';
+import { InMemoryParkedChangeStore } from '../../../shared/parking/parked-changes.ts';
 import { EventQueue } from '../../../shared/queue/event-queue.ts';
 import { WebhookSecrets } from '../../../shared/secrets/webhook-secrets.ts';
 import { metaSignatureOf } from '../../../shared/webhook/signature.ts';
@@ -20,7 +21,7 @@ const QUEUE_URL = 'http://sqs.local/000000000000/events';
 const sqs = mockClient(SQSClient);
 const secretsManager = mockClient(SecretsManagerClient);
 
-function setup(options: { appSecrets?: string[] } = {}) {
+function setup(options: { appSecrets?: string[]; parkingFails?: boolean } = {}) {
   const appSecrets = [...(options.appSecrets ?? [APP_SECRET])];
   secretsManager.on(GetSecretValueCommand, { SecretId: 'app-secret' }).callsFake(() => ({
     SecretString: appSecrets.length > 1 ? appSecrets.shift() : appSecrets[0],
@@ -34,14 +35,21 @@ function setup(options: { appSecrets?: string[] } = {}) {
     appSecret: 'app-secret',
     verifyToken: 'verify-token',
   });
+  const parking = new InMemoryParkedChangeStore();
+  if (options.parkingFails) {
+    parking.park = async () => {
+      throw Object.assign(new Error('injected S3 failure'), { name: 'InternalError' });
+    };
+  }
   const handler = createIngestHandler({
     secrets,
     queue: new EventQueue(new SQSClient({}), QUEUE_URL, { backoffMs: 1 }),
+    parking,
     logger,
     counters,
     now: () => Date.UTC(2026, 10, 1),
   });
-  return { handler, logger, counters };
+  return { handler, logger, counters, parking };
 }
 
 const signed = (body: string, secret = APP_SECRET) => ({
@@ -98,7 +106,13 @@ describe('POST /webhook: signed deliveries', () => {
     const body = readFixture('message_template_status_update.paused_first_pause.synthetic-constructed.json');
     const response = await setup().handler(apiGatewayEvent(signed(body)));
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body)).toEqual({ received: 1, enqueued: 1, ignored: 0, invalid: 0 });
+    expect(JSON.parse(response.body)).toEqual({
+      received: 1,
+      enqueued: 1,
+      ignored: 0,
+      invalid: 0,
+      parked: 0,
+    });
     expect(sentEvents()).toMatchObject([
       { kind: 'template-status', templateId: '1304694804498707', source: 'webhook' },
     ]);
@@ -182,15 +196,103 @@ describe('POST /webhook: signed deliveries', () => {
     expect(sentEvents()).toHaveLength(12);
   });
 
-  it('reports an unreadable quality change without failing the delivery', async () => {
-    const { handler, logger } = setup();
+  it('parks an unreadable quality change with the body, and enqueues the rest', async () => {
+    const { handler, logger, parking } = setup();
     const body = webhookBody(
       { field: 'message_template_quality_update', value: { new_quality_score: 'RED' }, time: 5 },
       change.templateQuality(6, 'GREEN'),
     );
-    const response = await handler(apiGatewayEvent(signed(body)));
-    expect(JSON.parse(response.body)).toMatchObject({ enqueued: 1, invalid: 1 });
-    expect(logger.lines.some((l) => l.message === 'unreadable quality change skipped')).toBe(true);
+    const event = apiGatewayEvent(signed(body));
+    const response = await handler(event);
+    expect(JSON.parse(response.body)).toMatchObject({ enqueued: 1, invalid: 1, parked: 1 });
+    const kept = parking.deliveries.get(event.requestContext.requestId);
+    expect(kept?.body.toString('utf8')).toBe(body);
+    expect(kept?.changes).toMatchObject([{ path: 'entry[0].changes[0]', reason: 'invalid' }]);
+    expect(logger.lines.some((l) => l.message === 'quality change parked for replay')).toBe(true);
+  });
+});
+
+describe('POST /webhook: one change never sinks the delivery (issue 12, finding 2)', () => {
+  const good = change.templateQuality(1_700_000_000, 'RED');
+  const withRejection = (reason: unknown) =>
+    change.templateStatus(1_700_000_001, 'REJECTED', { rejection_info: { reason } });
+  // Written as text: JSON.stringify itself cannot serialize a value this deep.
+  const deepBody = (levels: number) =>
+    webhookBody(good, withRejection('__DEEP__')).replace(
+      '"__DEEP__"',
+      `${'{"nested":'.repeat(levels)}"bottom"${'}'.repeat(levels)}`,
+    );
+
+  it.each([
+    [
+      'a 300 KB value (more than an SQS message)',
+      webhookBody(good, withRejection('x'.repeat(300_000))),
+      /bytes/,
+    ],
+    ['a 4.5 MB value', webhookBody(good, withRejection('x'.repeat(4_500_000))), /bytes/],
+    ['a value nested 5,000 deep', deepBody(5_000), /deeper than/],
+    ['a value nested 100,000 deep', deepBody(100_000), /deeper than/],
+  ])('%s is parked whole; the good change is enqueued; 200', async (_, body, detail) => {
+    const { handler, counters, parking, logger } = setup();
+    const event = apiGatewayEvent(signed(body));
+    const response = await handler(event);
+    expect(response.statusCode).toBe(200);
+    expect(sentEvents()).toMatchObject([{ kind: 'template-quality' }]);
+    const kept = parking.deliveries.get(event.requestContext.requestId);
+    expect(kept?.body.equals(Buffer.from(body))).toBe(true);
+    expect(kept?.changes).toEqual([
+      expect.objectContaining({
+        path: 'entry[1].changes[0]',
+        reason: 'unstorable',
+        detail: expect.stringMatching(detail),
+      }),
+    ]);
+    expect(counters.totals.get('ChangesParked')).toBe(1);
+    expect(logger.text()).not.toContain('xxxxxxxx');
+  });
+
+  it.each([
+    ['a float past 2^53 (1.5e16)', '1.5e16'],
+    ['1e308', '1e308'],
+    ['the string "null"', '"null"'],
+    ['a negative number', '-5'],
+  ])('%s as a template id is not an id: parked, never a number DynamoDB refuses', async (_, literal) => {
+    const { handler, parking } = setup();
+    const body = webhookBody(good, change.templateQuality(1_700_000_002, 'GREEN')).replace(
+      '"message_template_id":1304694804498707',
+      `"message_template_id":${literal}`,
+    );
+    const event = apiGatewayEvent(signed(body));
+    expect((await handler(event)).statusCode).toBe(200);
+    expect(sentEvents()).toMatchObject([{ templateId: '1304694804498707' }]);
+    expect(parking.deliveries.get(event.requestContext.requestId)?.changes).toMatchObject([
+      {
+        path: 'entry[0].changes[0]',
+        reason: 'invalid',
+        detail: expect.stringMatching(/message_template_id/),
+      },
+    ]);
+  });
+
+  it('parks a change whose names hold a lone surrogate (DynamoDB cannot encode it)', async () => {
+    const { handler, parking } = setup();
+    const body = webhookBody(good, change.templateStatus(5, 'APPROVED')).replace(
+      '"message_template_name":"cart_reminder","message_template_language":"en","event":"APPROVED"',
+      '"message_template_name":"cart_\\ud800","message_template_language":"en","event":"APPROVED"',
+    );
+    expect(body).toContain('cart_\\ud800');
+    const event = apiGatewayEvent(signed(body));
+    expect((await handler(event)).statusCode).toBe(200);
+    expect(sentEvents()).toHaveLength(1);
+    expect(parking.deliveries.get(event.requestContext.requestId)?.changes).toMatchObject([
+      { path: 'entry[1].changes[0]', reason: 'unstorable', detail: expect.stringMatching(/lone surrogate/) },
+    ]);
+  });
+
+  it('answers 500 when a change cannot be parked, so that Meta retries the delivery', async () => {
+    const { handler } = setup({ parkingFails: true });
+    const body = webhookBody(good, withRejection('x'.repeat(300_000)));
+    expect((await handler(apiGatewayEvent(signed(body)))).statusCode).toBe(500);
   });
 });
 

@@ -1,0 +1,40 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { requiredEnv } from '../../shared/config/env.ts';
+import { logger } from '../../shared/powertools/logger.ts';
+import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
+import { StateCache } from '../../shared/store/state-cache.ts';
+import { StateStore } from '../../shared/store/state-store.ts';
+import { EventProcessor } from '../processor/event-processor.ts';
+import { sweepOwedAlerts } from './owed-alerts-sweep.ts';
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+const counters = powertoolsCounters();
+const store = new StateStore(doc, requiredEnv('TABLE_NAME'));
+const alertClaimTimeoutMs = Number(process.env.ALERT_CLAIM_TIMEOUT_SECONDS ?? '60') * 1000;
+const processor = new EventProcessor({
+  store,
+  publisher: new AlertPublisher(new SNSClient({}), requiredEnv('ALERT_TOPIC_ARN')),
+  cache: new StateCache(),
+  logger,
+  counters,
+  alertClaimTimeoutMs,
+});
+// Twice the claim: a processor that is still publishing holds a fresh claim anyway; this spares it the read.
+const minAgeMs =
+  Number(process.env.OWED_ALERTS_MIN_AGE_SECONDS ?? String((2 * alertClaimTimeoutMs) / 1000)) * 1000;
+
+/** Runs on a schedule (every 5 minutes on AWS, on a timer locally). */
+export const handler = async (_event?: unknown, context?: Context) => {
+  if (context) logger.addContext(context);
+  try {
+    return await sweepOwedAlerts({ store, processor, logger, counters, minAgeMs });
+  } finally {
+    counters.flush();
+  }
+};

@@ -1,0 +1,121 @@
+import type { EntityRef } from '../../shared/events/quality-event.ts';
+import type { EventCommit, PendingAlerts, StateStore, StoredState } from '../../shared/store/state-store.ts';
+import {
+  type EventItem,
+  entityPk,
+  OWED_ALERTS_INDEX_PK,
+  type StoredAlert,
+} from '../../shared/store/table-items.ts';
+
+type Store = Pick<
+  StateStore,
+  | 'read'
+  | 'commit'
+  | 'pendingAlerts'
+  | 'claimPendingAlerts'
+  | 'releaseAlertsClaim'
+  | 'alertPublished'
+  | 'markAlertsPublished'
+  | 'owedAlerts'
+>;
+
+/**
+ * The StateStore's contract in memory, each call atomic as one DynamoDB request is, so that tests can interleave
+ * processors step by step and see every order, not just the one a busy machine happens to produce.
+ */
+export class InMemoryStateStore implements Store {
+  readonly states = new Map<string, StoredState>();
+  readonly markers = new Map<string, EventItem>();
+
+  async read(entity: EntityRef): Promise<StoredState | undefined> {
+    return this.states.get(entityPk(entity));
+  }
+
+  async commit(commit: EventCommit): Promise<'committed' | 'stale-state' | 'already-processed'> {
+    if (this.markers.has(commit.event.pk)) return 'already-processed';
+    if (commit.state) {
+      const current = this.states.get(commit.state.item.pk);
+      if (current?.revision !== commit.state.expectedRevision) return 'stale-state';
+      this.states.set(commit.state.item.pk, {
+        state: commit.state.item.state,
+        revision: commit.state.item.revision,
+      });
+    }
+    this.markers.set(commit.event.pk, structuredClone(commit.event));
+    return 'committed';
+  }
+
+  async pendingAlerts(eventId: string): Promise<PendingAlerts | undefined> {
+    const marker = this.marker(eventId);
+    if (!marker) return undefined;
+    return { alerts: Object.values(marker.pendingAlerts ?? {}), claimedAt: marker.alertsClaimedAt };
+  }
+
+  async claimPendingAlerts(eventId: string, now: number, staleBefore: number) {
+    const marker = this.marker(eventId);
+    if (!marker?.pendingAlerts) return undefined;
+    if (marker.alertsClaimedAt !== undefined && marker.alertsClaimedAt >= staleBefore) return undefined;
+    this.update(eventId, { alertsClaimedAt: now });
+    return Object.values(marker.pendingAlerts) as StoredAlert[];
+  }
+
+  async releaseAlertsClaim(eventId: string, claimedAt: number): Promise<void> {
+    const marker = this.marker(eventId);
+    if (marker?.alertsClaimedAt !== claimedAt) return;
+    this.update(eventId, { alertsClaimedAt: undefined });
+  }
+
+  async alertPublished(eventId: string, alertId: string): Promise<void> {
+    const marker = this.marker(eventId);
+    if (!marker?.pendingAlerts) return;
+    const { [alertId]: _published, ...rest } = marker.pendingAlerts;
+    this.update(eventId, { pendingAlerts: rest });
+  }
+
+  async markAlertsPublished(eventId: string): Promise<void> {
+    this.update(eventId, {
+      pendingAlerts: undefined,
+      alertsClaimedAt: undefined,
+      gsi1pk: undefined,
+      gsi1sk: undefined,
+    });
+  }
+
+  async owedAlerts(processedBefore: string, limit: number): Promise<string[]> {
+    return [...this.markers.values()]
+      .filter((m) => m.gsi1pk === OWED_ALERTS_INDEX_PK && (m.gsi1sk ?? '') < processedBefore)
+      .sort((a, b) => ((a.gsi1sk ?? '') < (b.gsi1sk ?? '') ? -1 : 1))
+      .slice(0, limit)
+      .map((m) => m.pk.slice('EVENT#'.length));
+  }
+
+  private marker(eventId: string): EventItem | undefined {
+    return this.markers.get(`EVENT#${eventId}`);
+  }
+
+  private update(eventId: string, changes: Partial<Record<keyof EventItem, unknown>>): void {
+    const key = `EVENT#${eventId}`;
+    const marker = { ...(this.markers.get(key) ?? { pk: key, sk: 'EVENT' }) } as Record<string, unknown>;
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === undefined) delete marker[name];
+      else marker[name] = value;
+    }
+    this.markers.set(key, marker as unknown as EventItem);
+  }
+}
+
+/** A promise the test resolves or rejects when it chooses: one step of an interleaving. */
+export function gate<T = void>() {
+  let open!: (value: T) => void;
+  let fail!: (error: unknown) => void;
+  const promise = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  return { promise, open, fail };
+}
+
+/** Lets pending promise callbacks run, so that a processor reaches its next await. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+}
