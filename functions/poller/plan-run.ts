@@ -51,13 +51,13 @@ export async function planPollRun(deps: PlanRunDependencies): Promise<PollPlan> 
   const wasActive = new Map(known.filter((s) => s.active).map((s) => [s.wabaId, s]));
 
   const found = await foundWabas(deps, [...wasActive.keys()]);
-  const current = found.wabaIds.filter((id) => !excluded.has(id));
+  // A source that did not answer may have left WABAs out: only a complete discovery says a WABA is gone, an
+  // incomplete one keeps polling what was active too.
+  const candidates = found.complete ? found.wabaIds : [...new Set([...found.wabaIds, ...wasActive.keys()])];
+  const current = candidates.filter((id) => !excluded.has(id));
   const currentSet = new Set(current);
   const appeared = current.filter((id) => !wasActive.has(id));
-  // A source that did not answer may have left WABAs out: only a complete discovery says a WABA is gone.
-  const disappeared = found.complete
-    ? [...wasActive.keys()].filter((id) => !currentSet.has(id))
-    : [...wasActive.keys()].filter((id) => excluded.has(id));
+  const disappeared = [...wasActive.keys()].filter((id) => !currentSet.has(id));
   if (appeared.length > 0) {
     await deps.registry.markActive(appeared, now);
     deps.logger.info('WABAs appeared: polled from this run on', listed(appeared));

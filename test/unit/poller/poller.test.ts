@@ -263,7 +263,11 @@ describe('poller settings', () => {
 
   it('reads the exclusions, the businesses to list and the call budget', () => {
     expect(
-      pollerSettingsFromEnv({ EXCLUDE_WABA_IDS: '7,8', BUSINESS_IDS: '55', POLL_CALL_BUDGET_PER_HOUR: '5000' }),
+      pollerSettingsFromEnv({
+        EXCLUDE_WABA_IDS: '7,8',
+        BUSINESS_IDS: '55',
+        POLL_CALL_BUDGET_PER_HOUR: '5000',
+      }),
     ).toMatchObject({ wabaIds: [], excludeWabaIds: ['7', '8'], businessIds: ['55'], hourlyCallBudget: 5000 });
   });
 
