@@ -17,7 +17,7 @@ function logicalIdOf(construct: IConstruct): string {
 
 export function acknowledgeFindings(stack: QualityMonitorStack): void {
   const { pipeline, webhookApi, poller, secrets } = stack;
-  const functions = [webhookApi.ingest, webhookApi.reader, pipeline.processor, poller.fn];
+  const functions = [webhookApi.ingest, webhookApi.reader, pipeline.processor, poller.fn, poller.worker];
 
   for (const fn of functions) {
     Validations.of(fn).acknowledge({
@@ -65,6 +65,10 @@ export function acknowledgeFindings(stack: QualityMonitorStack): void {
   Validations.of(poller.deadLetterQueue).acknowledge({
     id: rule('SQS3'),
     reason: 'This queue is itself the dead-letter queue of the poller schedule.',
+  });
+  Validations.of(poller.jobDeadLetterQueue).acknowledge({
+    id: rule('SQS3'),
+    reason: 'This queue is itself the dead-letter queue of the poll-jobs queue.',
   });
   const schedulerRole = stack.node.findAll().find((c) => c.node.id.startsWith('SchedulerRoleForTarget'));
   if (schedulerRole) {

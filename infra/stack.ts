@@ -46,8 +46,12 @@ export class QualityMonitorStack extends Stack {
       queue: this.pipeline.queue,
       graphToken: this.secrets.graphToken,
       wabaIds: config.wabaIds,
+      excludeWabaIds: config.excludeWabaIds,
+      businessIds: config.businessIds,
       rateMinutes: config.pollRateMinutes,
       graphApiVersion: config.graphApiVersion,
+      concurrency: config.pollConcurrency,
+      hourlyCallBudget: config.pollCallBudgetPerHour,
       ...logs,
     });
     this.observability = new Observability(this, 'observability', {
@@ -57,14 +61,16 @@ export class QualityMonitorStack extends Stack {
       deadLetterQueues: {
         events: this.pipeline.deadLetterQueue,
         'poll-schedule': this.poller.deadLetterQueue,
+        'poll-jobs': this.poller.jobDeadLetterQueue,
       },
       functions: {
         ingest: this.webhookApi.ingest,
         processor: this.pipeline.processor,
         poller: this.poller.fn,
+        'poll-worker': this.poller.worker,
         'read-api': this.webhookApi.reader,
       },
-      pollRateMinutes: config.wabaIds.length > 0 ? config.pollRateMinutes : undefined,
+      pollRateMinutes: config.pollRateMinutes,
     });
   }
 }
