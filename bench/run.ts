@@ -2,6 +2,7 @@ import { benchBundles } from './bundles.ts';
 import { benchEndToEnd } from './e2e-throughput.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchPollerCalls } from './poller-calls.ts';
+import { benchPollerScale } from './poller-scale.ts';
 import { benchProcessor } from './processor-cost.ts';
 
 /** `npm run bench`: figures and ratios against their floors. Never run in tests: this machine is noisy. */
@@ -10,4 +11,5 @@ await benchIngestCost();
 await benchBundles();
 await benchProcessor();
 await benchPollerCalls();
+await benchPollerScale();
 await benchEndToEnd();
