@@ -15,13 +15,14 @@ async function main(): Promise<void> {
         `[${where}] ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
       ),
   });
-  const polling = settings.graphApiBaseUrl && settings.wabaIds.length > 0;
+  const polling = Boolean(settings.graphApiBaseUrl);
+  const wabas = settings.wabaIds.length > 0 ? settings.wabaIds.join(', ') : 'every WABA its token manages';
   console.log(`
 whatsapp-quality-monitor is running locally
   webhook      ${pipeline.url}/webhook      (sign with WEBHOOK_APP_SECRET${process.env.WEBHOOK_APP_SECRET ? '' : ', default local-app-secret'};
                                            verify token: WEBHOOK_VERIFY_TOKEN${process.env.WEBHOOK_VERIFY_TOKEN ? '' : ', default local-verify-token'})
   read API     ${pipeline.url}/v1/phone-numbers  /v1/templates  /v1/alerts  /v1/{phone-numbers|templates}/{id}/history
-  poller       ${polling ? `every ${settings.pollIntervalSeconds} s against ${settings.graphApiBaseUrl} for ${settings.wabaIds.join(', ')}` : 'off (set GRAPH_API_BASE_URL and WABA_IDS to poll)'}
+  poller       ${polling ? `every ${settings.pollIntervalSeconds} s against ${settings.graphApiBaseUrl} for ${wabas}` : 'off (set GRAPH_API_BASE_URL to poll)'}
 
 Data lives in the local emulator and is gone when this stops.
 Try: npm run demo (in another terminal), then npm run status. Alerts print here as they are published.
