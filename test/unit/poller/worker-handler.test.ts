@@ -28,11 +28,9 @@ beforeAll(async () => {
   secrets.on(GetSecretValueCommand).resolves({ SecretString: TOKEN });
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   dynamo.on(GetCommand).resolves({});
-  dynamo
-    .on(GetCommand, { Key: { wabaId: DEFERRED } })
-    .resolves({
-      Item: { wabaId: DEFERRED, active: true, firstSeenAt: 0, deferredUntil: Date.now() + 3_600_000 },
-    });
+  dynamo.on(GetCommand, { Key: { wabaId: DEFERRED } }).resolves({
+    Item: { wabaId: DEFERRED, active: true, firstSeenAt: 0, deferredUntil: Date.now() + 3_600_000 },
+  });
   dynamo.on(UpdateCommand).resolves({});
   ({ handler } = await import('../../../functions/poller/worker-handler.ts'));
 });
