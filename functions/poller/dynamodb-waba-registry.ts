@@ -80,6 +80,11 @@ export class DynamoDbWabaRegistry implements WabaRegistry {
       '#active = if_not_exists(#active, :true)',
     ];
     if (record.succeeded) set.push('lastSucceededAt = :at');
+    if (record.fullPoll) set.push('lastFullPollAt = :at');
+    if (record.recordFingerprints) {
+      values[':fingerprints'] = [...record.recordFingerprints];
+      set.push('recordFingerprints = :fingerprints');
+    }
     let update = `SET ${set.join(', ')}`;
     if (record.deferredUntil !== undefined) {
       values[':until'] = record.deferredUntil;

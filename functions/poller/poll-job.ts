@@ -4,8 +4,8 @@ import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';
 import { budgetAfterPoll, budgetDecision } from './call-budget.ts';
-import { pollWaba, type WabaPollResult } from './poll-waba.ts';
-import type { WabaRegistry } from './waba-registry.ts';
+import { type PreviousPoll, pollWaba, type WabaPollResult } from './poll-waba.ts';
+import type { WabaPollState, WabaRegistry } from './waba-registry.ts';
 
 /** One message of the poll-jobs queue: poll this WABA. */
 export const pollJobSchema = z.object({
@@ -14,6 +14,9 @@ export const pollJobSchema = z.object({
   plannedAt: z.number(),
 });
 export type PollJob = z.output<typeof pollJobSchema>;
+
+/** Every record is sent at least this often, changed or not: heals an event lost on the way to the state. */
+export const FULL_SNAPSHOT_INTERVAL_MS = 24 * 3_600_000;
 
 export type PollJobResult =
   | (WabaPollResult & { readonly deferredUntil?: number })
@@ -68,6 +71,7 @@ export async function runPollJob(job: PollJob, deps: PollJobDependencies): Promi
   }
 
   const graph = deps.graphFor(job.wabaId);
+  const previous = previousPoll(state, startedAt);
   const result = await pollWaba(job.wabaId, {
     graph,
     queue: deps.queue,
@@ -75,6 +79,7 @@ export async function runPollJob(job: PollJob, deps: PollJobDependencies): Promi
     version: deps.version,
     now,
     pageSize: deps.pageSize,
+    previous,
   });
   const finishedAt = now();
   const budget = budgetAfterPoll(state, finishedAt, result.calls, graph.usage);
@@ -85,11 +90,15 @@ export async function runPollJob(job: PollJob, deps: PollJobDependencies): Promi
     // A poll cut short says little about what the next full one takes.
     lastCalls: result.status === 'ok' ? result.calls : Math.max(state?.lastCalls ?? 0, result.calls),
     ...budget,
+    ...(result.status === 'ok'
+      ? { recordFingerprints: result.fingerprints, fullPoll: previous === undefined }
+      : {}),
   });
   deps.counters.count('GraphApiCalls', result.calls);
   deps.counters.count('WabaPolls', 1, { name: 'status', value: result.status });
+  const { fingerprints: _fingerprints, ...counts } = result;
   const summary = {
-    ...result,
+    ...counts,
     waitedMs: Math.max(0, startedAt - job.plannedAt),
     budgetCalls: budget.budgetCalls,
     hourlyBudget: deps.hourlyCallBudget,
@@ -100,4 +109,12 @@ export async function runPollJob(job: PollJob, deps: PollJobDependencies): Promi
     deps.logger.warn('WABA polled, its hourly call budget is spent', summary);
   else deps.logger.info('WABA polled', summary);
   return { ...result, ...(budget.deferredUntil ? { deferredUntil: budget.deferredUntil } : {}) };
+}
+
+/** The last successful poll to compare with, unless a full snapshot is due (or the last poll did not succeed). */
+function previousPoll(state: WabaPollState | undefined, now: number): PreviousPoll | undefined {
+  if (!state?.recordFingerprints || state.lastStatus !== 'ok' || state.lastFullPollAt === undefined)
+    return undefined;
+  if (now - state.lastFullPollAt >= FULL_SNAPSHOT_INTERVAL_MS) return undefined;
+  return { fingerprints: new Set(state.recordFingerprints), accessOk: true };
 }

@@ -20,6 +20,10 @@ export interface WabaPollState {
   readonly lastCalls?: number;
   /** Meta throttled this WABA or its budget is spent: no poll before this time (epoch ms). */
   readonly deferredUntil?: number;
+  /** One digest per record the last successful poll read: the next poll sends only what changed. */
+  readonly recordFingerprints?: readonly string[];
+  /** When every record was last sent, changed or not (a daily full snapshot heals anything lost). */
+  readonly lastFullPollAt?: number;
 }
 
 /** What a worker writes after a poll (or a decision not to poll). */
@@ -32,6 +36,10 @@ export interface PollRecord {
   readonly lastCalls: number;
   /** Undefined clears a past deferral. */
   readonly deferredUntil?: number;
+  /** Set after a successful poll; otherwise the previous ones are kept. */
+  readonly recordFingerprints?: readonly string[];
+  /** This poll sent every record. */
+  readonly fullPoll?: boolean;
 }
 
 export interface WabaRegistry {
@@ -85,6 +93,8 @@ export class InMemoryWabaRegistry implements WabaRegistry {
       budgetCalls: record.budgetCalls,
       lastCalls: record.lastCalls,
       ...(record.deferredUntil !== undefined ? { deferredUntil: record.deferredUntil } : {}),
+      ...(record.recordFingerprints ? { recordFingerprints: [...record.recordFingerprints] } : {}),
+      ...(record.fullPoll ? { lastFullPollAt: record.at } : {}),
     });
   }
 }

@@ -40,6 +40,8 @@ describe('WABA registry in DynamoDB', () => {
       budgetCalls: 2,
       lastCalls: 2,
       deferredUntil: 9000,
+      recordFingerprints: ['fp-1', 'fp-2'],
+      fullPoll: true,
     });
     await registry.recordPoll('1', {
       at: 3000,
@@ -61,6 +63,8 @@ describe('WABA registry in DynamoDB', () => {
       budgetWindowStart: 2000,
       budgetCalls: 3,
       lastCalls: 2,
+      recordFingerprints: ['fp-1', 'fp-2'],
+      lastFullPollAt: 2000,
     });
     await registry.markActive(['1'], 5000);
     expect(await registry.get('1')).toMatchObject({ active: true, firstSeenAt: 1000, lastSucceededAt: 2000 });

@@ -326,3 +326,51 @@ describe('per-WABA call budgets', () => {
     expect(counters.totals.get('PollRunsPlanned')).toBe(4);
   });
 });
+
+describe('what a poll sends', () => {
+  it('sends only the records that changed since the last poll, and everything once a day', async () => {
+    const { poller, stub, clock, sent } = await setup([WABA_A]);
+    await poller.poll();
+    expect(sent).toHaveLength(7 + 5 + 1);
+    sent.length = 0;
+
+    clock.now += 15 * MINUTE;
+    const quiet = await poller.poll();
+    expect(sent).toEqual([]);
+    expect(quiet.results).toEqual([expect.objectContaining({ status: 'ok', unchangedRecords: 12 })]);
+
+    const waba = fixtureWaba();
+    const templates = waba.templates.map((t, i) => (i === 0 ? { ...t, status: 'PAUSED' } : t));
+    stub.wabas.set(WABA_A, { ...waba, templates });
+    clock.now += 15 * MINUTE;
+    await poller.poll();
+    expect(sent).toEqual([
+      expect.objectContaining({
+        kind: 'template-snapshot',
+        templateId: String(templates[0]?.id),
+        status: { code: 'PAUSED', raw: 'PAUSED' },
+      }),
+    ]);
+    sent.length = 0;
+
+    clock.now += 24 * 60 * MINUTE;
+    await poller.poll();
+    expect(sent).toHaveLength(7 + 5 + 1);
+  });
+
+  it('sends everything again, access included, once a WABA can be read after a denial', async () => {
+    const { poller, stub, clock, sent } = await setup([WABA_A]);
+    await poller.poll();
+    stub.script(`${WABA_A}/phone_numbers`, {
+      status: 400,
+      body: { error: { code: 190, error_subcode: 463 } },
+    });
+    clock.now += 15 * MINUTE;
+    await poller.poll();
+    sent.length = 0;
+    clock.now += 15 * MINUTE;
+    await poller.poll();
+    expect(sent).toHaveLength(7 + 5 + 1);
+    expect(sent.at(-1)).toMatchObject({ kind: 'poller-access', access: 'ok' });
+  });
+});
