@@ -51,6 +51,7 @@ export const LAMBDA_ENTRIES: Record<string, string> = {
   ingest: 'functions/ingest/handler.ts',
   processor: 'functions/processor/handler.ts',
   poller: 'functions/poller/handler.ts',
+  'poll-worker': 'functions/poller/worker-handler.ts',
   api: 'functions/api/handler.ts',
 };
 
@@ -64,6 +65,8 @@ const ENV = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
   GRAPH_TOKEN_SECRET_NAME: 'graph',
   WABA_IDS: '1',
+  WABA_REGISTRY_TABLE: 'registry',
+  POLL_JOB_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/poll-jobs',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
 

@@ -5,6 +5,7 @@ import { benchIngestCost } from './ingest-cost.ts';
 import { benchAnswerTime } from './local-answer-time.ts';
 import { benchSustained } from './local-sustained.ts';
 import { benchPollerCalls } from './poller-calls.ts';
+import { benchPollerScale } from './poller-scale.ts';
 import { benchProcessor } from './processor-cost.ts';
 
 /** `npm run bench`: figures and ratios against their floors. Never run in tests: this machine is noisy. */
@@ -15,5 +16,6 @@ await benchProcessor();
 await benchPollerCalls();
 await benchAnswerTime();
 await benchSustained();
+await benchPollerScale();
 await benchEndToEnd();
 await benchFuzz();

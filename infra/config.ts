@@ -2,8 +2,16 @@ import type { Node } from 'constructs';
 
 /** What a user configures, through `cdk.json` context or `-c key=value` (README, "Configuration"). */
 export interface MonitorConfig {
-  /** WhatsApp Business Account ids the poller reads. */
+  /** WhatsApp Business Account ids the poller reads; empty: every WABA the token can manage, found each run. */
   readonly wabaIds: readonly string[];
+  /** WABAs never polled, whether listed or discovered. */
+  readonly excludeWabaIds: readonly string[];
+  /** Businesses whose owned and client WABAs discovery lists too (a solution provider's business). */
+  readonly businessIds: readonly string[];
+  /** Poll workers running at once (the SQS event source's maximum concurrency, 2-1000). */
+  readonly pollConcurrency: number;
+  /** Graph API calls each WABA may take per hour (Meta: 200 by default, 5,000 for active WABAs). */
+  readonly pollCallBudgetPerHour: number;
   readonly alertEmails: readonly string[];
   /** Both set: alerts also go to this Slack channel through AWS Chatbot. */
   readonly slackWorkspaceId?: string;
@@ -27,6 +35,10 @@ export interface MonitorConfig {
 
 export const DEFAULTS: MonitorConfig = {
   wabaIds: [],
+  excludeWabaIds: [],
+  businessIds: [],
+  pollConcurrency: 5,
+  pollCallBudgetPerHour: 200,
   alertEmails: [],
   pollRateMinutes: 15,
   historyRetentionDays: 0,
@@ -71,6 +83,20 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
   const wabaIds = list('wabaIds');
   for (const id of wabaIds)
     if (!/^\d+$/.test(id)) throw new ConfigError(`context wabaIds: "${id}" is not a WABA id (digits)`);
+  const excludeWabaIds = list('excludeWabaIds');
+  for (const id of excludeWabaIds)
+    if (!/^\d+$/.test(id)) throw new ConfigError(`context excludeWabaIds: "${id}" is not a WABA id (digits)`);
+  const businessIds = list('businessIds');
+  for (const id of businessIds)
+    if (!/^\d+$/.test(id))
+      throw new ConfigError(`context businessIds: "${id}" is not a business id (digits)`);
+  const pollConcurrency = number('pollConcurrency', DEFAULTS.pollConcurrency, 2);
+  // Lambda's SQS event sources take a maximum concurrency from 2 to 1000.
+  if (!Number.isInteger(pollConcurrency) || pollConcurrency > 1000)
+    throw new ConfigError(
+      `context pollConcurrency=${pollConcurrency}: expected a whole number from 2 to 1000`,
+    );
+  const pollCallBudgetPerHour = number('pollCallBudgetPerHour', DEFAULTS.pollCallBudgetPerHour, 1);
   const emails = (key: string): string[] => {
     const values = list(key);
     for (const email of values) {
@@ -98,6 +124,10 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
   const retain = text('retainData');
   return {
     wabaIds,
+    excludeWabaIds,
+    businessIds,
+    pollConcurrency,
+    pollCallBudgetPerHour,
     alertEmails,
     slackWorkspaceId,
     slackChannelId,

@@ -69,6 +69,10 @@ export function acknowledgeFindings(stack: QualityMonitorStack): void {
     id: rule('SQS3'),
     reason: 'This queue is itself the dead-letter queue of the poller schedule.',
   });
+  Validations.of(poller.jobDeadLetterQueue).acknowledge({
+    id: rule('SQS3'),
+    reason: 'This queue is itself the dead-letter queue of the poll-jobs queue.',
+  });
   const schedulerRole = stack.node.findAll().find((c) => c.node.id.startsWith('SchedulerRoleForTarget'));
   if (schedulerRole) {
     Validations.of(schedulerRole).acknowledge({

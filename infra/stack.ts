@@ -59,8 +59,12 @@ export class QualityMonitorStack extends Stack {
       queue: this.pipeline.queue,
       graphToken: this.secrets.graphToken,
       wabaIds: config.wabaIds,
+      excludeWabaIds: config.excludeWabaIds,
+      businessIds: config.businessIds,
       rateMinutes: config.pollRateMinutes,
       graphApiVersion: config.graphApiVersion,
+      concurrency: config.pollConcurrency,
+      hourlyCallBudget: config.pollCallBudgetPerHour,
       ...logs,
     });
     this.observability = new Observability(this, 'observability', {
@@ -70,15 +74,17 @@ export class QualityMonitorStack extends Stack {
       deadLetterQueues: {
         events: this.pipeline.deadLetterQueue,
         'poll-schedule': this.poller.deadLetterQueue,
+        'poll-jobs': this.poller.jobDeadLetterQueue,
       },
       functions: {
         ingest: this.webhookApi.ingest,
         processor: this.pipeline.processor,
         'alert-sweep': this.pipeline.alertSweep,
         poller: this.poller.fn,
+        'poll-worker': this.poller.worker,
         'read-api': this.webhookApi.reader,
       },
-      pollRateMinutes: config.wabaIds.length > 0 ? config.pollRateMinutes : undefined,
+      pollRateMinutes: config.pollRateMinutes,
     });
   }
 }

@@ -20,10 +20,24 @@ export interface RecordedRequest {
   readonly authorization?: string;
 }
 
+/** A business portfolio's WABAs, as `/{business}/owned_whatsapp_business_accounts` and `/client_...` list them. */
+export interface StubBusiness {
+  readonly owned: readonly string[];
+  readonly client: readonly string[];
+}
+
 export interface GraphApiStub {
   readonly url: string;
   readonly requests: RecordedRequest[];
+  /** Every WABA here is also a target of the token's `whatsapp_business_management` scope (debug_token). */
   readonly wabas: Map<string, StubWaba>;
+  readonly businesses: Map<string, StubBusiness>;
+  /** Added to every answer, like the round trip to Meta; changeable while running. */
+  latencyMs: number;
+  /** Most requests answered at the same time so far. */
+  readonly maxInFlight: number;
+  /** Requests counted but not recorded (a bench's tens of thousands); tests keep recording. */
+  readonly requestCount: number;
   /** Queues answers for requests whose path contains `pathPart`, used before the normal answer. */
   script(pathPart: string, ...responses: ScriptedResponse[]): void;
   close(): Promise<void>;
@@ -31,25 +45,41 @@ export interface GraphApiStub {
 
 /**
  * A Graph API stand-in on loopback: `GET /{version}/{WABA_ID}/phone_numbers` and `/message_templates` with
- * bearer tokens, `fields`, `limit` and cursor paging shaped like Meta's. Used by the poller tests and by
- * `npm start` when no real Graph API is configured.
+ * bearer tokens, `fields`, `limit` and cursor paging shaped like Meta's; discovery through `GET /debug_token`
+ * (granular scopes) and `/{BUSINESS_ID}/owned_whatsapp_business_accounts` and `/client_...`; an injectable
+ * latency per answer. Used by the poller tests, the bench, and `npm start` when no real Graph API is configured.
  */
 export async function startGraphApiStub(options: {
   readonly token: string;
   readonly wabas: Record<string, StubWaba>;
+  readonly businesses?: Record<string, StubBusiness>;
   readonly defaultPageSize?: number;
   readonly port?: number;
+  readonly latencyMs?: number;
+  /** false: count requests without keeping each one (for benchmarks). */
+  readonly recordRequests?: boolean;
 }): Promise<GraphApiStub> {
   const wabas = new Map(Object.entries(options.wabas));
+  const businesses = new Map(Object.entries(options.businesses ?? {}));
   const requests: RecordedRequest[] = [];
   const scripts: { pathPart: string; responses: ScriptedResponse[] }[] = [];
+  const load = { latencyMs: options.latencyMs ?? 0, inFlight: 0, maxInFlight: 0, count: 0 };
   const server = createServer((req, res) => {
-    requests.push({
-      method: req.method ?? 'GET',
-      url: req.url ?? '',
-      authorization: req.headers.authorization,
+    load.count += 1;
+    if (options.recordRequests !== false) {
+      requests.push({
+        method: req.method ?? 'GET',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+      });
+    }
+    load.inFlight += 1;
+    load.maxInFlight = Math.max(load.maxInFlight, load.inFlight);
+    res.once('close', () => {
+      load.inFlight -= 1;
     });
-    answer(req, res);
+    if (load.latencyMs > 0) setTimeout(() => answer(req, res), load.latencyMs);
+    else answer(req, res);
   });
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -72,6 +102,17 @@ export async function startGraphApiStub(options: {
         },
       });
     }
+    if (/^\/v\d+\.\d+\/debug_token$/.test(url.pathname)) return debugToken(res, url);
+    const edge = /^\/v\d+\.\d+\/([^/]+)\/(owned|client)_whatsapp_business_accounts$/.exec(url.pathname);
+    const business = edge ? businesses.get(edge[1] ?? '') : undefined;
+    if (edge && business) {
+      const ids = edge[2] === 'owned' ? business.owned : business.client;
+      return sendPage(
+        res,
+        url,
+        ids.map((id) => ({ id })),
+      );
+    }
     const match = /^\/v\d+\.\d+\/([^/]+)\/(phone_numbers|message_templates)$/.exec(url.pathname);
     const waba = match ? wabas.get(match[1] ?? '') : undefined;
     if (!match || !waba) {
@@ -85,7 +126,32 @@ export async function startGraphApiStub(options: {
         },
       });
     }
-    const all = match[2] === 'phone_numbers' ? waba.phoneNumbers : waba.templates;
+    sendPage(res, url, match[2] === 'phone_numbers' ? waba.phoneNumbers : waba.templates);
+  }
+
+  /** Meta's token inspection: the WABAs of the stand-in are the targets of its management scope. */
+  function debugToken(res: ServerResponse, url: URL) {
+    const valid = url.searchParams.get('input_token') === options.token;
+    send(res, 200, {
+      data: {
+        app_id: '1234567890',
+        type: 'SYSTEM_USER',
+        application: 'Graph API stand-in',
+        expires_at: 0,
+        is_valid: valid,
+        scopes: valid ? ['whatsapp_business_management', 'whatsapp_business_messaging'] : [],
+        granular_scopes: valid
+          ? [
+              { scope: 'whatsapp_business_management', target_ids: [...wabas.keys()] },
+              { scope: 'whatsapp_business_messaging', target_ids: [...wabas.keys()] },
+            ]
+          : [],
+      },
+    });
+  }
+
+  /** One page of `all`, with Meta's `fields`, `limit` and cursor paging. */
+  function sendPage(res: ServerResponse, url: URL, all: readonly Record<string, unknown>[]) {
     const fields = url.searchParams.get('fields')?.split(',');
     const limit = Number(url.searchParams.get('limit') ?? options.defaultPageSize ?? 25);
     const start = Number(Buffer.from(url.searchParams.get('after') ?? '', 'base64url').toString() || '0');
@@ -109,6 +175,19 @@ export async function startGraphApiStub(options: {
     url: `http://127.0.0.1:${port}`,
     requests,
     wabas,
+    businesses,
+    get latencyMs() {
+      return load.latencyMs;
+    },
+    set latencyMs(ms: number) {
+      load.latencyMs = ms;
+    },
+    get maxInFlight() {
+      return load.maxInFlight;
+    },
+    get requestCount() {
+      return load.count;
+    },
     script(pathPart, ...responses) {
       scripts.push({ pathPart, responses: [...responses] });
     },

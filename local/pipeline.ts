@@ -8,12 +8,14 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
+import { EventQueue } from '../shared/queue/event-queue.ts';
 import { AlertFeed, type AlertFeed as AlertFeedType, type ReceivedAlert } from './alert-feed.ts';
 import { apiGatewayEventOf, RequestTooLargeError, writeResult } from './api-gateway-adapter.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { useLocalAws } from './local-aws-env.ts';
+import { startLocalPolling } from './local-poller.ts';
 import { startLocalSqsServer } from './local-sqs-server.ts';
 import { startMotoServer } from './moto-server.ts';
 import { type LocalResources, provisionLocalResources, subscribeInbox } from './provision.ts';
@@ -29,7 +31,7 @@ export interface LocalPipelineOptions {
   readonly dataDir?: string;
   readonly appSecret: string;
   readonly verifyToken: string;
-  /** Poll this Graph API (a stand-in or the real one) when set together with `wabaIds`. */
+  /** Poll this Graph API (a stand-in or the real one): `wabaIds`, or every WABA its token can manage. */
   readonly graphApiBaseUrl?: string;
   readonly graphApiToken?: string;
   readonly graphApiVersion?: string;
@@ -211,15 +213,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     let poll: () => Promise<unknown> = async () => undefined;
     let stopPolling = () => {};
-    if (options.graphApiBaseUrl && wabaIds.length > 0) {
-      const poller: { handler: (event: unknown) => Promise<unknown> } = await import(
-        '../functions/poller/handler.ts'
-      );
-      poll = () => poller.handler({}).catch((error: unknown) => options.onError?.('poller', error));
-      const timer = setInterval(() => void poll(), (options.pollIntervalSeconds ?? 60) * 1000);
-      stopPolling = () => clearInterval(timer);
-      stops.push(async () => stopPolling());
-      void poll();
+    if (options.graphApiBaseUrl) {
+      // Planner and worker pool as on AWS; with no WABA_IDS it discovers the token's WABAs (local-poller.ts).
+      const poller = await startLocalPolling({
+        token: options.graphApiToken ?? 'local-graph-token',
+        queue: new EventQueue(sqs, resources.eventQueueUrl),
+        intervalSeconds: options.pollIntervalSeconds ?? 60,
+        onError: (error) => options.onError?.('poller', error),
+      });
+      poll = poller.poll;
+      stopPolling = () => void poller.stop();
+      stops.push(poller.stop);
     }
 
     const drain = async (timeoutMs: number) => {

@@ -28,13 +28,14 @@ async function main(): Promise<void> {
         `[${where}] ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
       ),
   });
-  const polling = settings.graphApiBaseUrl && settings.wabaIds.length > 0;
+  const polling = Boolean(settings.graphApiBaseUrl);
+  const wabas = settings.wabaIds.length > 0 ? settings.wabaIds.join(', ') : 'every WABA its token manages';
   console.log(`
 whatsapp-quality-monitor is running locally
   webhook      ${pipeline.url}/webhook      (sign with WEBHOOK_APP_SECRET${process.env.WEBHOOK_APP_SECRET ? '' : ', default local-app-secret'};
                                            verify token: WEBHOOK_VERIFY_TOKEN${process.env.WEBHOOK_VERIFY_TOKEN ? '' : ', default local-verify-token'})
   read API     ${pipeline.url}/v1/phone-numbers  /v1/templates  /v1/alerts  /v1/{phone-numbers|templates}/{id}/history
-  poller       ${polling ? `every ${settings.pollIntervalSeconds} s against ${settings.graphApiBaseUrl} for ${settings.wabaIds.join(', ')}` : 'off (set GRAPH_API_BASE_URL and WABA_IDS to poll)'}
+  poller       ${polling ? `every ${settings.pollIntervalSeconds} s against ${settings.graphApiBaseUrl} for ${wabas}` : 'off (set GRAPH_API_BASE_URL to poll)'}
   data         ${settings.dataDir}  (kept between runs: state, history, alerts and queued events;
                npm start -- --fresh or npm run reset to begin empty)
   network      every service listens on 127.0.0.1 only (DynamoDB Local too; CORS: loopback origins)

@@ -1,40 +1,53 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { GraphClient } from '../../shared/graph/graph-client.ts';
+import { discoverWabas } from '../../shared/graph/waba-discovery.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
-import { EventQueue } from '../../shared/queue/event-queue.ts';
-import { runPoll } from './poll-run.ts';
+import { DynamoDbWabaRegistry } from './dynamodb-waba-registry.ts';
+import { graphToken } from './graph-token.ts';
+import { planPollRun } from './plan-run.ts';
+import { PollJobQueue } from './poll-job-queue.ts';
 import { pollerSettingsFromEnv } from './poller-settings.ts';
 
-const settings = pollerSettingsFromEnv(process.env);
-const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
-const tokenSecret = requiredEnv('GRAPH_TOKEN_SECRET_NAME');
-const queue = new EventQueue(new SQSClient({}), requiredEnv('EVENT_QUEUE_URL'));
-const counters = powertoolsCounters();
+/* The scheduled planner: finds the WABAs, puts one poll job per WABA on the poll-jobs queue. */
 
-async function token(): Promise<string> {
-  const value = await secrets.get(tokenSecret, { maxAge: 300 });
-  if (typeof value !== 'string' || value === '') {
-    throw new Error(`secret ${tokenSecret} has no value: put the Graph API token in it (see README)`);
-  }
-  return value;
-}
+const settings = pollerSettingsFromEnv(process.env);
+const registry = new DynamoDbWabaRegistry(
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  requiredEnv('WABA_REGISTRY_TABLE'),
+);
+const jobs = new PollJobQueue(new SQSClient({}), requiredEnv('POLL_JOB_QUEUE_URL'));
+const counters = powertoolsCounters();
 
 export const handler = async (_event: unknown, context?: Context) => {
   if (context) logger.addContext(context);
   try {
-    const results = await runPoll({
+    const graph = new GraphClient({
+      baseUrl: settings.baseUrl,
+      version: settings.version,
+      token: graphToken,
+    });
+    const plan = await planPollRun({
       ...settings,
-      graphFor: () => new GraphClient({ baseUrl: settings.baseUrl, version: settings.version, token }),
-      queue,
+      discover: () =>
+        discoverWabas(graph, { tokenScopes: true, businessIds: settings.businessIds }, graphToken),
+      registry,
+      jobs,
       logger,
       counters,
     });
-    return { wabas: results.map(({ wabaId, status, calls }) => ({ wabaId, status, calls })) };
+    counters.count('GraphApiCalls', graph.callCount);
+    return {
+      queued: plan.queued.length,
+      deferred: plan.deferred.length,
+      appeared: plan.appeared.length,
+      disappeared: plan.disappeared.length,
+      notPolledRecently: plan.notPolledRecently.length,
+    };
   } finally {
     counters.flush();
   }

@@ -2,10 +2,10 @@ import type { GraphClient } from '../../shared/graph/graph-client.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';
+import { HOURLY_CALL_BUDGET } from './call-budget.ts';
 import { pollWaba, type WabaPollResult } from './poll-waba.ts';
 
-/** Meta's default budget: 200 calls per hour per app per WABA (meta-facts.md, rate limits). */
-export const HOURLY_CALL_BUDGET = 200;
+export { HOURLY_CALL_BUDGET };
 
 export interface PollRunDependencies {
   readonly wabaIds: readonly string[];
@@ -26,7 +26,11 @@ export class PollRunFailedError extends Error {
   override readonly name = 'PollRunFailedError';
 }
 
-/** One scheduled run: each configured WABA in turn; one failing WABA does not stop the others. */
+/**
+ * Polls a list of WABAs one after the other in this process, without budgets or a registry: what the
+ * per-WABA call figures of `npm run bench` and the poll tests use. Scheduled runs fan out instead
+ * (`planPollRun` puts one job per WABA on a queue, `runPollJob` polls one).
+ */
 export async function runPoll(deps: PollRunDependencies): Promise<WabaPollResult[]> {
   const results: WabaPollResult[] = [];
   for (const wabaId of deps.wabaIds) {

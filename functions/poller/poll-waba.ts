@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import { GraphApiError, type GraphClient } from '../../shared/graph/graph-client.ts';
 import {
@@ -44,6 +45,17 @@ export interface WabaPollResult {
   readonly templates: number;
   readonly skippedRecords: number;
   readonly calls: number;
+  /** Records left out because they read exactly as in the previous poll (see `previous`). */
+  readonly unchangedRecords: number;
+  /** One per record read, to compare the next poll with. */
+  readonly fingerprints: readonly string[];
+}
+
+/** What the previous poll of the WABA saw: records that read the same are not sent again. */
+export interface PreviousPoll {
+  readonly fingerprints: ReadonlySet<string>;
+  /** The previous poll could read the WABA: an `ok` access event would tell the processor nothing new. */
+  readonly accessOk: boolean;
 }
 
 export interface PollWabaDependencies {
@@ -53,6 +65,18 @@ export interface PollWabaDependencies {
   readonly version: string;
   readonly now: () => number;
   readonly pageSize?: number;
+  /** Leave out records unchanged since this poll; without it every record is sent. */
+  readonly previous?: PreviousPoll;
+}
+
+/** A short, stable digest of one record as Graph returned it (with the edge it came from). */
+export function recordFingerprint(edge: string, record: unknown): string {
+  return createHash('sha256')
+    .update(edge)
+    .update('\0')
+    .update(JSON.stringify(record))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /**
@@ -68,6 +92,8 @@ export async function pollWaba(wabaId: string, deps: PollWabaDependencies): Prom
     phoneNumbers = 0,
     templates = 0,
     skippedRecords = 0,
+    unchangedRecords = 0,
+    fingerprints: readonly string[] = [],
   ): WabaPollResult => ({
     wabaId,
     status,
@@ -75,6 +101,8 @@ export async function pollWaba(wabaId: string, deps: PollWabaDependencies): Prom
     templates,
     skippedRecords,
     calls: deps.graph.callCount,
+    unchangedRecords,
+    fingerprints,
   });
   try {
     const phoneRecords = await deps.graph.listAll<unknown>(`${wabaId}/phone_numbers`, {
@@ -86,21 +114,34 @@ export async function pollWaba(wabaId: string, deps: PollWabaDependencies): Prom
       limit: String(deps.pageSize ?? PAGE_SIZE),
     });
     const events: QualityEvent[] = [];
+    const fingerprints: string[] = [];
     let skipped = 0;
+    let unchanged = 0;
+    // Unchanged since the last poll: the processor would only record it again (a marker and a history item
+    // per record and run, the bulk of the cost at thousands of WABAs), so it is left out.
+    const isNew = (edge: string, record: unknown) => {
+      const fingerprint = recordFingerprint(edge, record);
+      fingerprints.push(fingerprint);
+      if (deps.previous?.fingerprints.has(fingerprint)) {
+        unchanged += 1;
+        return false;
+      }
+      return true;
+    };
     for (const record of phoneRecords) {
       const parsed = polledPhoneNumber.safeParse(record);
-      if (parsed.success) events.push(phoneSnapshotOf(parsed.data, ctx));
-      else skipped += 1;
+      if (!parsed.success) skipped += 1;
+      else if (isNew('phone_numbers', record)) events.push(phoneSnapshotOf(parsed.data, ctx));
     }
     for (const record of templateRecords) {
       const parsed = polledTemplate.safeParse(record);
-      if (parsed.success) events.push(templateSnapshotOf(parsed.data, ctx));
-      else skipped += 1;
+      if (!parsed.success) skipped += 1;
+      else if (isNew('message_templates', record)) events.push(templateSnapshotOf(parsed.data, ctx));
     }
     if (skipped > 0) deps.logger.warn('unreadable Graph API records skipped', { wabaId, skipped });
-    events.push(pollerAccessEventOf(ctx, 'ok'));
-    await deps.queue.send(events);
-    return result('ok', phoneRecords.length, templateRecords.length, skipped);
+    if (!deps.previous?.accessOk) events.push(pollerAccessEventOf(ctx, 'ok'));
+    if (events.length > 0) await deps.queue.send(events);
+    return result('ok', phoneRecords.length, templateRecords.length, skipped, unchanged, fingerprints);
   } catch (error) {
     if (!(error instanceof GraphApiError)) throw error;
     const { graph } = error;

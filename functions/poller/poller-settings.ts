@@ -1,24 +1,27 @@
+import { HOURLY_CALL_BUDGET } from './call-budget.ts';
+
 /** The Graph API version polled when none is configured. */
 export const DEFAULT_GRAPH_API_VERSION = 'v24.0';
 export const DEFAULT_GRAPH_API_BASE_URL = 'https://graph.facebook.com';
 
 export interface PollerSettings {
+  /** An explicit list of WABAs; empty means discover them each run. */
   readonly wabaIds: readonly string[];
+  readonly excludeWabaIds: readonly string[];
+  /** Businesses whose owned and client WABAs discovery lists, besides the token's own scopes. */
+  readonly businessIds: readonly string[];
   readonly version: string;
   readonly baseUrl: string;
   readonly intervalMinutes: number;
+  /** Graph API calls each WABA may take per hour. */
+  readonly hourlyCallBudget: number;
 }
 
 /** Reads and checks the poller's settings; a bad value fails the cold start with what to fix. */
 export function pollerSettingsFromEnv(env: Record<string, string | undefined>): PollerSettings {
-  const wabaIds = (env.WABA_IDS ?? '')
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean);
-  for (const id of wabaIds) {
-    if (!/^\d+$/.test(id))
-      throw new Error(`WABA_IDS holds "${id}", which is not a WhatsApp Business Account id (digits)`);
-  }
+  const wabaIds = idsOf(env, 'WABA_IDS', 'a WhatsApp Business Account id');
+  const excludeWabaIds = idsOf(env, 'EXCLUDE_WABA_IDS', 'a WhatsApp Business Account id');
+  const businessIds = idsOf(env, 'BUSINESS_IDS', 'a business (portfolio) id');
   const version = env.GRAPH_API_VERSION?.trim() || DEFAULT_GRAPH_API_VERSION;
   if (!/^v\d+\.\d+$/.test(version)) throw new Error(`GRAPH_API_VERSION "${version}" is not like v24.0`);
   const baseUrl = env.GRAPH_API_BASE_URL?.trim() || DEFAULT_GRAPH_API_BASE_URL;
@@ -29,5 +32,19 @@ export function pollerSettingsFromEnv(env: Record<string, string | undefined>): 
   }
   const intervalMinutes = Number(env.POLL_INTERVAL_MINUTES ?? '15');
   if (!(intervalMinutes > 0)) throw new Error('POLL_INTERVAL_MINUTES must be a positive number');
-  return { wabaIds, version, baseUrl, intervalMinutes };
+  const hourlyCallBudget = Number(env.POLL_CALL_BUDGET_PER_HOUR ?? String(HOURLY_CALL_BUDGET));
+  if (!Number.isInteger(hourlyCallBudget) || hourlyCallBudget < 1)
+    throw new Error('POLL_CALL_BUDGET_PER_HOUR must be a whole number of calls, 1 or more');
+  return { wabaIds, excludeWabaIds, businessIds, version, baseUrl, intervalMinutes, hourlyCallBudget };
+}
+
+function idsOf(env: Record<string, string | undefined>, name: string, what: string): string[] {
+  const ids = (env[name] ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  for (const id of ids) {
+    if (!/^\d+$/.test(id)) throw new Error(`${name} holds "${id}", which is not ${what} (digits)`);
+  }
+  return ids;
 }

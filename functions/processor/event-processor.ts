@@ -120,6 +120,7 @@ export class EventProcessor {
     if (drifted.length === 0) return;
     this.deps.counters.count('PollDrift', drifted.length);
     this.deps.logger.info('poll found changes no webhook reported', {
+      wabaId: event.wabaId,
       entityId: event.entity.id,
       attributes: drifted.map((t) => t.attribute),
     });

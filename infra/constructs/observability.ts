@@ -7,6 +7,7 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  MathExpression,
   Metric,
   TextWidget,
   TreatMissingData,
@@ -23,7 +24,7 @@ export interface ObservabilityProps {
   readonly queue: IQueue;
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly functions: Readonly<Record<string, IFunction>>;
-  /** Set when WABAs are polled: alarms when no run succeeded for two periods. */
+  /** Set when WABAs are polled: alarms when some WABA was not polled successfully for two periods. */
   readonly pollRateMinutes?: number;
 }
 
@@ -94,18 +95,32 @@ export class Observability extends Construct {
       1,
     );
     if (props.pollRateMinutes !== undefined) {
-      alarm(
-        'poller-not-succeeding',
-        'No poll of the Graph API succeeded for two schedule periods',
+      const period = Duration.minutes(props.pollRateMinutes * 2);
+      const poller = (metricName: string, statistic: string) =>
         new Metric({
           namespace: NAMESPACE,
-          metricName: 'PollRunsSucceeded',
+          metricName,
           dimensionsMap: { service: 'quality-poller' },
-          period: Duration.minutes(props.pollRateMinutes * 2),
-          statistic: 'Sum',
+          period,
+          statistic,
+        });
+      // The planner counts the WABAs without a successful poll for two periods (and logs which); no plan at
+      // all in two periods means the planner itself is not running, which alarms too.
+      alarm(
+        'poller-not-succeeding',
+        'Some WABA has not been polled successfully for two schedule periods (the poller log says which: ' +
+          '"WABA not polled successfully for two periods"), or the poll planner did not run',
+        new MathExpression({
+          expression: 'IF(FILL(planned, 0) < 1, 1, FILL(overdue, 0))',
+          usingMetrics: {
+            planned: poller('PollRunsPlanned', 'Sum'),
+            overdue: poller('WabasNotPolledRecently', 'Maximum'),
+          },
+          period,
+          label: 'WABAs not polled successfully for two periods',
         }),
         1,
-        { comparison: ComparisonOperator.LESS_THAN_THRESHOLD, missing: TreatMissingData.BREACHING },
+        { missing: TreatMissingData.BREACHING },
       );
     }
 
@@ -195,7 +210,11 @@ export class Observability extends Construct {
       }),
       new GraphWidget({
         title: 'Poller: calls and drift (changes no webhook reported)',
-        left: [custom('quality-poller', 'GraphApiCalls'), custom('quality-poller', 'PollRunsSucceeded')],
+        left: [
+          custom('quality-poller', 'GraphApiCalls'),
+          custom('quality-poller', 'PollJobsQueued'),
+          custom('quality-poller', 'WabasNotPolledRecently'),
+        ],
         right: [custom('quality-processor', 'PollDrift')],
         width: 8,
       }),

@@ -29,6 +29,14 @@ export interface GraphClientOptions {
   readonly random?: () => number;
 }
 
+/** What Meta's X-Business-Use-Case-Usage header said on the answers so far (the highest figures seen). */
+export interface BusinessUseCaseUsage {
+  /** Share of the hourly call budget used, 0-100 (Meta sends percentages). */
+  readonly callCountPercent: number;
+  /** Minutes until a throttled WABA may call again; 0 when not throttled. */
+  readonly regainAccessMinutes: number;
+}
+
 interface GraphPage<T> {
   readonly data?: T[];
   readonly paging?: { readonly next?: string; readonly cursors?: { readonly after?: string } };
@@ -41,6 +49,7 @@ interface GraphPage<T> {
  */
 export class GraphClient {
   private calls = 0;
+  private usageSeen: BusinessUseCaseUsage = { callCountPercent: 0, regainAccessMinutes: 0 };
   private readonly fetchFn: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -53,6 +62,16 @@ export class GraphClient {
 
   get callCount(): number {
     return this.calls;
+  }
+
+  /** The budget Meta reports for the WABAs called (the header appears only once enough calls were made). */
+  get usage(): BusinessUseCaseUsage {
+    return this.usageSeen;
+  }
+
+  /** One node or edge page, e.g. `debug_token`. */
+  async read<T>(path: string, params: Record<string, string> = {}): Promise<T> {
+    return this.get<T>(path, params);
   }
 
   /** Every item of an edge (`/{node}/{edge}`), following the cursors until the last page. */
@@ -94,6 +113,7 @@ export class GraphClient {
         continue;
       }
       const body = await response.json().catch(() => undefined);
+      this.noteUsage(response);
       if (response.ok) return body as T;
       const error = classifyGraphError(response.status, body);
       if (error.class !== 'throttled' && error.class !== 'transient')
@@ -112,19 +132,46 @@ export class GraphClient {
 
   /** `estimated_time_to_regain_access` (minutes) from X-Business-Use-Case-Usage when Meta sends it. */
   private throttleWait(response: Response, attempt: number): number {
-    const header = response.headers.get('x-business-use-case-usage');
-    let minutes = 0;
-    if (header) {
-      try {
-        const usage = JSON.parse(header) as Record<string, { estimated_time_to_regain_access?: number }[]>;
-        for (const entries of Object.values(usage)) {
-          for (const entry of entries)
-            minutes = Math.max(minutes, Number(entry.estimated_time_to_regain_access) || 0);
-        }
-      } catch {
-        // An unreadable header: fall back to back-off.
+    const minutes = usageOf(response)?.regainAccessMinutes ?? 0;
+    return Math.max(minutes * 60_000, this.backoff(attempt));
+  }
+
+  private noteUsage(response: Response): void {
+    const usage = usageOf(response);
+    if (!usage) return;
+    this.usageSeen = {
+      callCountPercent: Math.max(this.usageSeen.callCountPercent, usage.callCountPercent),
+      regainAccessMinutes: Math.max(this.usageSeen.regainAccessMinutes, usage.regainAccessMinutes),
+    };
+  }
+}
+
+/**
+ * X-Business-Use-Case-Usage: `{"<business object id>":[{"type","call_count","total_cputime","total_time",
+ * "estimated_time_to_regain_access"}]}`, percentages and minutes (meta-facts.md). Unreadable: undefined.
+ */
+export function usageOf(response: Pick<Response, 'headers'>): BusinessUseCaseUsage | undefined {
+  const header = response.headers.get('x-business-use-case-usage');
+  if (!header) return undefined;
+  try {
+    const usage = JSON.parse(header) as Record<
+      string,
+      { call_count?: number; estimated_time_to_regain_access?: number }[]
+    >;
+    let callCountPercent = 0;
+    let regainAccessMinutes = 0;
+    for (const entries of Object.values(usage)) {
+      for (const entry of entries) {
+        callCountPercent = Math.max(callCountPercent, Number(entry.call_count) || 0);
+        regainAccessMinutes = Math.max(
+          regainAccessMinutes,
+          Number(entry.estimated_time_to_regain_access) || 0,
+        );
       }
     }
-    return Math.max(minutes * 60_000, this.backoff(attempt));
+    return { callCountPercent, regainAccessMinutes };
+  } catch {
+    // An unreadable header: as if there were none.
+    return undefined;
   }
 }

@@ -4,7 +4,8 @@ import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts'
 import { fixtureWaba } from '../support/graph-fixtures.ts';
 import { APP_SECRET, fetchAll, VERIFY_TOKEN, waitUntilQuiet } from './e2e-support.ts';
 
-/* The local pipeline's poller, pointed at a Graph API stand-in with GRAPH_API_BASE_URL and WABA_IDS. */
+/* The local pipeline's poller, pointed at a Graph API stand-in with GRAPH_API_BASE_URL and no WABA_IDS: it finds
+   the WABAs from the token's scopes (debug_token), as it does on AWS. */
 
 const WABA = '102290129340398';
 let graph: GraphApiStub;
@@ -18,7 +19,6 @@ beforeAll(async () => {
     verifyToken: VERIFY_TOKEN,
     graphApiBaseUrl: graph.url,
     graphApiToken: 'local-graph',
-    wabaIds: [WABA],
     pollIntervalSeconds: 3600,
   });
 });
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('local poller', () => {
-  it('polls the configured Graph API at start and the state converges', async () => {
+  it('polls the WABAs its token manages at start and the state converges', async () => {
     await pipeline.poll();
     await waitUntilQuiet(pipeline);
     const phones = await fetchAll(pipeline.url, '/v1/phone-numbers');
@@ -42,5 +42,15 @@ describe('local poller', () => {
     expect(pipeline.alerts.received.map((a) => a.kind)).toEqual(
       expect.arrayContaining(['phone-quality-red', 'template-paused']),
     );
+  });
+
+  it('finds a WABA added to the token between runs and polls it', async () => {
+    const added = '611112222333344';
+    graph.wabas.set(added, fixtureWaba());
+    await pipeline.poll();
+    await waitUntilQuiet(pipeline);
+    const phones = await fetchAll(pipeline.url, '/v1/phone-numbers');
+    expect(phones.filter((p) => p.wabaId === added)).toHaveLength(7);
+    expect(phones.filter((p) => p.wabaId === WABA)).toHaveLength(7);
   });
 });

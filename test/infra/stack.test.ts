@@ -240,6 +240,88 @@ describe('poll schedule', () => {
   });
 });
 
+describe('poll fan-out', () => {
+  it('queues poll jobs with SSE and SSL, a visibility timeout of 6x the worker timeout, and a DLQ after 3 receives', () => {
+    const queue = resourceOf('AWS::SQS::Queue', idOf(stack.poller.jobQueue));
+    const worker = resourceOf('AWS::Lambda::Function', idOf(stack.poller.worker));
+    expect(queue?.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * worker?.Properties.Timeout);
+    expect(queue?.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [idOf(stack.poller.jobDeadLetterQueue), 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    for (const q of [stack.poller.jobQueue, stack.poller.jobDeadLetterQueue]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: idOf(q) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+    const dlqAlarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) =>
+        a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(a.Properties.Dimensions).includes(idOf(stack.poller.jobDeadLetterQueue)),
+    );
+    expect(dlqAlarm?.Properties).toMatchObject({
+      Threshold: 1,
+      AlarmActions: [{ Ref: idOf(stack.alerts.topic) }],
+    });
+  });
+
+  it('feeds the workers from the queue with partial batch responses and the configured maximum concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: idOf(stack.poller.worker) },
+      EventSourceArn: { 'Fn::GetAtt': [idOf(stack.poller.jobQueue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    const { stack: wide, template: t } = synth({ pollConcurrency: 40 });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: wide.getLogicalId(wide.poller.worker.node.defaultChild as never) },
+      ScalingConfig: { MaximumConcurrency: 40 },
+    });
+  });
+
+  it('keeps the WABA registry in its own encrypted table with PITR', () => {
+    const table = resourceOf('AWS::DynamoDB::GlobalTable', idOf(stack.poller.registry));
+    expect(table?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'wabaId', KeyType: 'HASH' }],
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [
+        expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  it('gives the planner its WABA list, exclusions, businesses and queue, and the workers their budget', () => {
+    const { stack: s2, template: t } = synth({
+      excludeWabaIds: '7',
+      businessIds: '55,66',
+      pollCallBudgetPerHour: 5000,
+    });
+    const env = (fn: { node: { defaultChild?: unknown } }) =>
+      t.findResources('AWS::Lambda::Function')[s2.getLogicalId(fn.node.defaultChild as never)]?.Properties
+        .Environment.Variables;
+    expect(env(s2.poller.fn)).toMatchObject({
+      WABA_IDS: '',
+      EXCLUDE_WABA_IDS: '7',
+      BUSINESS_IDS: '55,66',
+      POLL_JOB_QUEUE_URL: { Ref: s2.getLogicalId(s2.poller.jobQueue.node.defaultChild as never) },
+      WABA_REGISTRY_TABLE: expect.anything(),
+    });
+    expect(env(s2.poller.worker)).toMatchObject({
+      POLL_CALL_BUDGET_PER_HOUR: '5000',
+      EVENT_QUEUE_URL: expect.anything(),
+      WABA_REGISTRY_TABLE: expect.anything(),
+    });
+  });
+});
+
 describe('least privilege', () => {
   function statementsOf(fn: { role?: { node: { defaultChild?: unknown } } }) {
     const policies = template.findResources('AWS::IAM::Policy');
@@ -338,8 +420,35 @@ describe('least privilege', () => {
   it('only the processor writes the table and publishes alerts', () => {
     const processor = statementsOf(stack.pipeline.processor as never).flatMap(actions);
     expect(processor).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'sns:Publish']));
-    const poller = statementsOf(stack.poller.fn as never).flatMap(actions);
-    expect(poller.some((a) => a.startsWith('dynamodb:') || a.startsWith('sns:'))).toBe(false);
+    const registry = { 'Fn::GetAtt': [idOf(stack.poller.registry), 'Arn'] };
+    for (const fn of [stack.poller.fn, stack.poller.worker]) {
+      const statements = statementsOf(fn as never);
+      expect(statements.flatMap(actions).some((a) => a.startsWith('sns:'))).toBe(false);
+      // DynamoDB: only their own registry table, never the quality table.
+      for (const s of statements.filter((st) => actions(st).some((a) => a.startsWith('dynamodb:'))))
+        expect([s.Resource].flat()).toEqual([registry]);
+    }
+  });
+
+  it('the planner lists WABAs and queues jobs; the workers poll and send events, nothing more', () => {
+    const planner = statementsOf(stack.poller.fn as never);
+    const worker = statementsOf(stack.poller.worker as never);
+    const byResource = (statements: { Action: string | string[]; Resource: unknown }[], resource: unknown) =>
+      statements
+        .filter((s) => JSON.stringify([s.Resource].flat()) === JSON.stringify([resource]))
+        .flatMap(actions);
+    const registry = { 'Fn::GetAtt': [idOf(stack.poller.registry), 'Arn'] };
+    const jobs = { 'Fn::GetAtt': [idOf(stack.poller.jobQueue), 'Arn'] };
+    const events = { 'Fn::GetAtt': [idOf(stack.pipeline.queue), 'Arn'] };
+    expect(byResource(planner, registry).sort()).toEqual(['dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(byResource(planner, jobs)).toContain('sqs:SendMessage');
+    expect(byResource(planner, events)).toEqual([]);
+    expect(byResource(worker, registry).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(byResource(worker, events)).toContain('sqs:SendMessage');
+    expect(byResource(worker, jobs)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
+    expect(byResource(worker, jobs)).not.toContain('sqs:SendMessage');
   });
 });
 
@@ -385,20 +494,12 @@ describe('alarms and dashboard', () => {
   it('alarm to the alert topic on DLQs, message age, errors, throttles, API 5xx and a silent poller', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const metrics = alarms.map((a) => a.Properties.MetricName);
-    expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(metrics).toEqual(
-      expect.arrayContaining(['ApproximateAgeOfOldestMessage', '5xx', 'PollRunsSucceeded']),
-    );
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(5);
-    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(5);
+    expect(metrics.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(metrics).toEqual(expect.arrayContaining(['ApproximateAgeOfOldestMessage', '5xx']));
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(6);
+    expect(metrics.filter((m) => m === 'Throttles')).toHaveLength(6);
     for (const alarm of alarms)
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: idOf(stack.alerts.topic) }]);
-    const poller = alarms.find((a) => a.Properties.MetricName === 'PollRunsSucceeded');
-    expect(poller?.Properties).toMatchObject({
-      Period: 1800,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-    });
   });
 
   it('alarm on owed alerts the sweep cannot publish, and on floods of forged webhook requests', () => {
@@ -415,12 +516,34 @@ describe('alarms and dashboard', () => {
     });
   });
 
-  it('has no poller alarm when no WABA is configured', () => {
-    const { template: t } = synth();
-    const metrics = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map(
-      (a) => a.Properties.MetricName,
+  it('alarm when some WABA has not been polled successfully for two periods, or the planner did not run', () => {
+    const pollerAlarm = (t: Template) =>
+      Object.values(t.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+        JSON.stringify(a.Properties.Metrics ?? []).includes('WabasNotPolledRecently'),
+      );
+    const alarm = pollerAlarm(template);
+    expect(alarm?.Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+    });
+    const metrics = alarm?.Properties.Metrics as {
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string }; Period: number };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+      'IF(FILL(planned, 0) < 1, 1, FILL(overdue, 0))',
     );
-    expect(metrics).not.toContain('PollRunsSucceeded');
+    expect(
+      metrics.flatMap((m) => (m.MetricStat ? [[m.MetricStat.Metric.MetricName, m.MetricStat.Period]] : [])),
+    ).toEqual(
+      expect.arrayContaining([
+        ['PollRunsPlanned', 1800],
+        ['WabasNotPolledRecently', 1800],
+      ]),
+    );
+    // Discovery polls without a WABA list, so the alarm is there without one too.
+    expect(pollerAlarm(synth().template)).toBeDefined();
   });
 
   it('builds a dashboard', () => {
@@ -454,6 +577,11 @@ describe('configuration', () => {
     [{ pollRateMinutes: 0 }, /pollRateMinutes=0/],
     [{ graphApiVersion: '24' }, /expected like v24.0/],
     [{ logLevel: 'LOUD' }, /logLevel=LOUD/],
+    [{ excludeWabaIds: 'x' }, /excludeWabaIds: "x"/],
+    [{ businessIds: 'acme' }, /businessIds: "acme" is not a business id/],
+    [{ pollConcurrency: 1 }, /pollConcurrency=1/],
+    [{ pollConcurrency: 1001 }, /pollConcurrency=1001: expected a whole number from 2 to 1000/],
+    [{ pollCallBudgetPerHour: 0 }, /pollCallBudgetPerHour=0/],
   ])('rejects %j with a clear message', (values, message) => {
     expect(() => configFromContext(context(values))).toThrow(ConfigError);
     expect(() => configFromContext(context(values))).toThrow(message);

@@ -252,10 +252,23 @@ describe('poller settings', () => {
   it('reads WABA ids, version and base URL with defaults', () => {
     expect(pollerSettingsFromEnv({ WABA_IDS: ' 1, 2 ,,3' })).toEqual({
       wabaIds: ['1', '2', '3'],
+      excludeWabaIds: [],
+      businessIds: [],
       version: 'v24.0',
       baseUrl: 'https://graph.facebook.com',
       intervalMinutes: 15,
+      hourlyCallBudget: 200,
     });
+  });
+
+  it('reads the exclusions, the businesses to list and the call budget', () => {
+    expect(
+      pollerSettingsFromEnv({
+        EXCLUDE_WABA_IDS: '7,8',
+        BUSINESS_IDS: '55',
+        POLL_CALL_BUDGET_PER_HOUR: '5000',
+      }),
+    ).toMatchObject({ wabaIds: [], excludeWabaIds: ['7', '8'], businessIds: ['55'], hourlyCallBudget: 5000 });
   });
 
   it.each([
@@ -263,6 +276,9 @@ describe('poller settings', () => {
     [{ GRAPH_API_VERSION: '24' }, /not like v24.0/],
     [{ GRAPH_API_BASE_URL: 'not a url' }, /not a URL/],
     [{ POLL_INTERVAL_MINUTES: '0' }, /positive/],
+    [{ EXCLUDE_WABA_IDS: 'x' }, /EXCLUDE_WABA_IDS holds "x"/],
+    [{ BUSINESS_IDS: 'acme' }, /not a business/],
+    [{ POLL_CALL_BUDGET_PER_HOUR: '0' }, /POLL_CALL_BUDGET_PER_HOUR/],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => pollerSettingsFromEnv(env)).toThrow(message);
   });
