@@ -3,8 +3,9 @@ import { postWebhook } from './webhook-client.ts';
 
 /**
  * `npm run demo`: a realistic, signed sequence of webhooks against the running `npm start`: a template going
- * YELLOW, RED, paused and unpaused; a phone number flagged and unflagged; the portfolio limit raised. Then the
- * resulting state and alerts.
+ * YELLOW, RED, paused and unpaused; a phone number flagged and unflagged; the portfolio limit raised. Then, left
+ * at risk for the console's "Needs attention" page: a second template RED and paused, a second number flagged
+ * with its limit lowered. Then the resulting state and alerts, and the console's address.
  */
 const WABA = '102290129340398';
 const base = Math.floor(Date.now() / 1000) - 3600;
@@ -14,6 +15,12 @@ const template = {
   message_template_language: 'en',
 };
 const phone = { display_phone_number: '15550783881' };
+const atRiskTemplate = {
+  message_template_id: 1304694804498799,
+  message_template_name: 'spring_sale',
+  message_template_language: 'en_US',
+};
+const atRiskPhone = { display_phone_number: '15550783882' };
 
 const steps: { say: string; field: string; value: Record<string, unknown> }[] = [
   {
@@ -79,6 +86,39 @@ const steps: { say: string; field: string; value: Record<string, unknown> }[] = 
     field: 'business_capability_update',
     value: { max_daily_conversations_per_business: 'TIER_100K' },
   },
+  {
+    say: 'second template approved',
+    field: 'message_template_status_update',
+    value: { ...atRiskTemplate, event: 'APPROVED', reason: 'NONE', message_template_category: 'MARKETING' },
+  },
+  {
+    say: 'second template quality GREEN → RED',
+    field: 'message_template_quality_update',
+    value: { ...atRiskTemplate, previous_quality_score: 'GREEN', new_quality_score: 'RED' },
+  },
+  {
+    say: 'second template paused (1st time, 3 hours)',
+    field: 'message_template_status_update',
+    value: {
+      ...atRiskTemplate,
+      event: 'PAUSED',
+      reason: 'NONE',
+      other_info: {
+        title: 'FIRST_PAUSE',
+        description: 'Your WhatsApp message template has been paused for 3 hours.',
+      },
+    },
+  },
+  {
+    say: 'second number at a 10K limit',
+    field: 'phone_number_quality_update',
+    value: { ...atRiskPhone, event: 'UPGRADE', current_limit: 'TIER_10K' },
+  },
+  {
+    say: 'second number flagged, limit lowered to 2K',
+    field: 'phone_number_quality_update',
+    value: { ...atRiskPhone, event: 'FLAGGED', current_limit: 'TIER_2K' },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -131,6 +171,7 @@ async function main(): Promise<void> {
   );
   console.log('Alerts (newest first):');
   console.table(alerts.items.map(({ severity, kind, title }) => ({ severity, kind, title })));
+  console.log(`\nOpen the console: ${url}/ (what the demo put at risk is on "Needs attention")`);
 }
 
 main().catch((error: unknown) => {

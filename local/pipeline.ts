@@ -9,6 +9,7 @@ import type {
 } from 'aws-lambda';
 import { AlertFeed, type AlertFeed as AlertFeedType, type ReceivedAlert } from './alert-feed.ts';
 import { apiGatewayEventOf, RequestTooLargeError, writeResult } from './api-gateway-adapter.ts';
+import { isConsoleRequest, serveConsole } from './console-assets.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { useLocalAws } from './local-aws-env.ts';
 import { startMotoServer } from './moto-server.ts';
@@ -100,6 +101,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const server = await listen(options.port, async (event) => {
       if (event.rawPath === '/webhook') return ingest.handler(event);
       if (event.rawPath.startsWith('/v1/')) return readApi.handler(event);
+      if (isConsoleRequest(event)) return serveConsole(event);
       if (event.rawPath === '/health')
         return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
       return {
