@@ -52,6 +52,15 @@ describe('npm start', () => {
     await waitFor('Ctrl-C stops everything', 60_000);
     expect(output).toContain(`http://127.0.0.1:${port}/webhook`);
     expect(output).toContain('gone when this stops');
+    // The console, built by npm start itself (prestart), at / with its local config.
+    expect(output).toContain(`console      http://127.0.0.1:${port}/`);
+    const consolePage = await fetch(`http://127.0.0.1:${port}/`);
+    expect(consolePage.headers.get('content-type')).toContain('text/html');
+    expect(await consolePage.text()).toMatch(/<script type="module" src="\.\/assets\/main-\w+\.js">/);
+    expect(await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()).toEqual({
+      apiBaseUrl: '',
+      auth: { type: 'none' },
+    });
     const group = child.pid as number;
     expect(processGroup(group).filter((args) => args.includes('moto_server'))).toHaveLength(1);
 

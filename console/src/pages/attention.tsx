@@ -34,8 +34,10 @@ export function AttentionPage({ api }: { api: ReadApiClient }) {
                 <span class="reasons">{item.reasons.join(' · ')}</span>
               </div>
               <div class="when">
-                since <Time iso={item.since} />{' '}
-                <span class="muted">({durationText(now - Date.parse(item.since))})</span>
+                <span>
+                  since <Time iso={item.since} />{' '}
+                  <span class="muted">({durationText(now - Date.parse(item.since))})</span>
+                </span>
                 {item.resumesAt && (
                   <span class="resumes">
                     {Date.parse(item.resumesAt) > now
