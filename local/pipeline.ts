@@ -11,6 +11,7 @@ import type {
 import { EventQueue } from '../shared/queue/event-queue.ts';
 import { AlertFeed, type AlertFeed as AlertFeedType, type ReceivedAlert } from './alert-feed.ts';
 import { apiGatewayEventOf, RequestTooLargeError, writeResult } from './api-gateway-adapter.ts';
+import { isConsoleRequest, serveConsole } from './console-assets.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
@@ -164,6 +165,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         };
       if (event.rawPath === '/webhook') return ingest.handler(event);
       if (event.rawPath.startsWith('/v1/')) return readApi.handler(event);
+      if (isConsoleRequest(event)) return serveConsole(event);
       if (event.rawPath === '/health')
         return {
           statusCode: 200,

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const wabas = settings.wabaIds.length > 0 ? settings.wabaIds.join(', ') : 'every WABA its token manages';
   console.log(`
 whatsapp-quality-monitor is running locally
+  console      ${pipeline.url}/
   webhook      ${pipeline.url}/webhook      (sign with WEBHOOK_APP_SECRET${process.env.WEBHOOK_APP_SECRET ? '' : ', default local-app-secret'};
                                            verify token: WEBHOOK_VERIFY_TOKEN${process.env.WEBHOOK_VERIFY_TOKEN ? '' : ', default local-verify-token'})
   read API     ${pipeline.url}/v1/phone-numbers  /v1/templates  /v1/alerts  /v1/{phone-numbers|templates}/{id}/history

@@ -1,15 +1,23 @@
 import { localUrl } from './local-settings.ts';
 import { fetchAllItems } from './read-client.ts';
 
-/** `npm run status [-- --json]`: the current phone numbers and templates of the running `npm start`. */
+/**
+ * `npm run status [-- --json]`: the current phone numbers, templates and business portfolios (WABAs) of the
+ * running `npm start`.
+ */
 async function main(): Promise<void> {
   const url = localUrl();
   const json = process.argv.includes('--json');
   const all = (path: string) => fetchAllItems(url, path);
   let phoneNumbers: Record<string, unknown>[];
   let templates: Record<string, unknown>[];
+  let businesses: Record<string, unknown>[];
   try {
-    [phoneNumbers, templates] = await Promise.all([all('/v1/phone-numbers'), all('/v1/templates')]);
+    [phoneNumbers, templates, businesses] = await Promise.all([
+      all('/v1/phone-numbers'),
+      all('/v1/templates'),
+      all('/v1/businesses'),
+    ]);
   } catch (error) {
     console.error(
       `Nothing answers on ${url} (${error instanceof Error ? error.message : String(error)}): start it with npm start.`,
@@ -17,7 +25,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (json) {
-    console.log(JSON.stringify({ phoneNumbers, templates }, null, 2));
+    console.log(JSON.stringify({ phoneNumbers, templates, businesses }, null, 2));
     return;
   }
   console.log(`Phone numbers (${phoneNumbers.length})`);
@@ -46,6 +54,22 @@ async function main(): Promise<void> {
       pauseCount,
       updatedAt,
     })),
+  );
+  console.log(`Business portfolios (${businesses.length})`);
+  console.table(
+    businesses.map(
+      ({ wabaId, messagingLimit, banState, restrictions, violationType, pollerAccess, updatedAt }) => ({
+        wabaId,
+        messagingLimit,
+        banState: banState ?? 'none',
+        restrictions: Array.isArray(restrictions)
+          ? restrictions.map((r: { type?: string }) => r.type).join(', ') || 'none'
+          : 'none',
+        violationType: violationType ?? 'none',
+        pollerAccess: pollerAccess ?? 'not polled',
+        updatedAt,
+      }),
+    ),
   );
 }
 

@@ -1,4 +1,4 @@
-import type { PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
+import type { BusinessState, PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
 import { type AlertItem, type HistoryItem, rawValueOf } from '../../shared/store/table-items.ts';
 
 /** The public JSON shapes of DESIGN.md: camelCase, Meta enum values verbatim, ISO-8601 times. */
@@ -42,6 +42,26 @@ export function templateOf(state: TemplateState) {
     disableDate: state.disableDate ?? undefined,
     upcomingCategory: state.upcomingCategory ?? undefined,
     upcomingCategoryAt: state.upcomingCategoryAt ?? undefined,
+    isTest: state.isTest,
+    updatedAt: iso(state.updatedAt),
+  };
+}
+
+/** A WABA / business portfolio: its messaging limit (per portfolio since October 2025), ban state, restrictions. */
+export function businessOf(state: BusinessState) {
+  return {
+    id: state.id,
+    wabaId: state.wabaId,
+    messagingLimit: state.messagingLimit,
+    maxPhoneNumbers: state.maxPhoneNumbers,
+    banState: state.banState,
+    banDate: state.banDate ?? undefined,
+    restrictions: state.restrictions,
+    violationType: state.violationType,
+    lastAccountEvent: state.lastAccountEvent,
+    pollerAccess: state.pollerAccess,
+    pollerAccessError: state.pollerAccessError ?? undefined,
+    accountAlerts: state.accountAlerts,
     isTest: state.isTest,
     updatedAt: iso(state.updatedAt),
   };

@@ -2,9 +2,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EntityKind } from '../../shared/events/quality-event.ts';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../shared/http/responses.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
-import type { PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
+import type { EntityState } from '../../shared/state/entity-state.ts';
 import { InvalidPageTokenError, type PageRequest, type ReadModel } from '../../shared/store/read-model.ts';
-import { alertOf, historyEntryOf, phoneNumberOf, templateOf } from './api-items.ts';
+import { alertOf, businessOf, historyEntryOf, phoneNumberOf, templateOf } from './api-items.ts';
+import { applyListQuery, isFilteredListing, ListQueryError, listQueryOf } from './list-query.ts';
+import { needsAttention } from './needs-attention.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -12,45 +14,88 @@ export const MAX_LIMIT = 1000;
 const COLLECTIONS: Readonly<Record<string, EntityKind>> = {
   'phone-numbers': 'phone-number',
   templates: 'template',
+  businesses: 'business',
 };
+
+/** The fields a listing can be sorted by, per kind. */
+const SORTABLE: Readonly<Record<EntityKind, readonly string[]>> = {
+  'phone-number': [
+    'displayPhoneNumber',
+    'verifiedName',
+    'wabaId',
+    'status',
+    'qualityRating',
+    'messagingLimit',
+    'updatedAt',
+  ],
+  template: ['name', 'language', 'wabaId', 'status', 'qualityScore', 'category', 'pauseCount', 'updatedAt'],
+  business: ['wabaId', 'messagingLimit', 'banState', 'updatedAt'],
+};
+
+/** How many of the latest alerts `/v1/attention` reads to tell since when, and which limits were lowered. */
+const ATTENTION_ALERTS = 1000;
+
+/**
+ * The console on AWS reaches this API through CloudFront at `/console/v1/...` (JWT-authorized routes); scripts
+ * call `/v1/...` directly. Both are the same routes.
+ */
+const CONSOLE_PREFIX = '/console';
 
 class BadRequestError extends Error {}
 
 export type ReadApi = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
-/** The read routes of DESIGN.md over the table. Paginated with `limit` and `nextToken`. */
-export function createReadApi(
-  model: Pick<ReadModel, 'listStates' | 'listAlerts' | 'history' | 'exists'>,
-  logger: AppLogger,
-): ReadApi {
+type Model = Pick<ReadModel, 'listStates' | 'allStates' | 'getState' | 'listAlerts' | 'history' | 'exists'>;
+
+/** The read routes of DESIGN.md and the README over the table. Paginated with `limit` and `nextToken`. */
+export function createReadApi(model: Model, logger: AppLogger): ReadApi {
   return async (event) => {
     if (event.requestContext.http.method !== 'GET') {
       return errorResponse(405, 'method_not_allowed', 'the read API only answers GET');
     }
     try {
-      const page = pageRequestOf(event.queryStringParameters);
-      const segments = event.rawPath.split('/').filter(Boolean).map(decodePathSegment);
+      const query = event.queryStringParameters;
+      const page = pageRequestOf(query);
+      const path = withoutConsolePrefix(event.rawPath);
+      const segments = path.split('/').filter(Boolean).map(decodePathSegment);
       const [version, collection, id, sub, ...rest] = segments;
       if (version !== 'v1' || collection === undefined || rest.length > 0) return notFound(event.rawPath);
 
-      if (collection === 'alerts' && id === undefined) {
-        const result = await model.listAlerts(page);
-        return jsonResponse(200, { items: result.items.map(alertOf), ...token(result.nextToken) });
+      if (id === undefined) {
+        if (collection === 'alerts') {
+          const filter = {
+            severity: query?.severity,
+            kind: query?.kind,
+            wabaId: query?.wabaId,
+            entityId: query?.entityId,
+          };
+          const result = await model.listAlerts(page, filter);
+          return jsonResponse(200, { items: result.items.map(alertOf), ...token(result.nextToken) });
+        }
+        if (collection === 'attention') return jsonResponse(200, await attentionOf(model));
+        if (collection === 'wabas') return jsonResponse(200, await wabasOf(model));
       }
       const kind = COLLECTIONS[collection];
       if (kind === undefined) return notFound(event.rawPath);
       if (id === undefined) {
+        if (isFilteredListing(query)) {
+          const listQuery = listQueryOf(query, page.limit, SORTABLE[kind]);
+          const items = (await model.allStates(kind)).map(itemOf);
+          return jsonResponse(200, applyListQuery(items, listQuery));
+        }
         const result = await model.listStates(kind, page);
-        const items = result.items.map((state) =>
-          kind === 'phone-number'
-            ? phoneNumberOf(state as PhoneNumberState)
-            : templateOf(state as TemplateState),
-        );
-        return jsonResponse(200, { items, ...token(result.nextToken) });
+        return jsonResponse(200, { items: result.items.map(itemOf), ...token(result.nextToken) });
+      }
+      const entity = { kind, id };
+      if (sub === undefined) {
+        const state = await model.getState(entity);
+        return state
+          ? jsonResponse(200, itemOf(state))
+          : errorResponse(404, 'not_found', `no ${kind} with id ${id}`);
       }
       if (sub !== 'history') return notFound(event.rawPath);
-      const entity = { kind, id };
-      const result = await model.history(entity, page);
+      const range = { from: timeOf(query, 'since'), to: timeOf(query, 'until') };
+      const result = await model.history(entity, page, range);
       if (result.items.length === 0 && page.nextToken === undefined && !(await model.exists(entity))) {
         return errorResponse(404, 'not_found', `no ${kind} with id ${id}`);
       }
@@ -58,7 +103,12 @@ export function createReadApi(
     } catch (error) {
       // DynamoDB refuses a start key that does not belong to the query: a token from another route.
       const refusedKey = error instanceof Error && error.name === 'ValidationException';
-      if (error instanceof BadRequestError || error instanceof InvalidPageTokenError || refusedKey) {
+      if (
+        error instanceof BadRequestError ||
+        error instanceof InvalidPageTokenError ||
+        error instanceof ListQueryError ||
+        refusedKey
+      ) {
         return errorResponse(400, 'bad_request', error.message);
       }
       logger.error('read API request failed', {
@@ -68,6 +118,76 @@ export function createReadApi(
       return errorResponse(500, 'internal_error', 'the request could not be answered');
     }
   };
+}
+
+function itemOf(state: EntityState) {
+  switch (state.kind) {
+    case 'phone-number':
+      return phoneNumberOf(state);
+    case 'template':
+      return templateOf(state);
+    case 'business':
+      return businessOf(state);
+  }
+}
+
+async function attentionOf(model: Model) {
+  const [phoneNumbers, templates, businesses, alerts] = await Promise.all([
+    model.allStates('phone-number'),
+    model.allStates('template'),
+    model.allStates('business'),
+    model.listAlerts({ limit: ATTENTION_ALERTS }),
+  ]);
+  const items = needsAttention({
+    phoneNumbers: phoneNumbers.map(itemOf),
+    templates: templates.map(itemOf),
+    businesses: businesses.map(itemOf),
+    alerts: alerts.items,
+  });
+  return { items, total: items.length };
+}
+
+/** Every WABA the table knows, with how many phone numbers and templates it has and its portfolio limit. */
+async function wabasOf(model: Model) {
+  const [phoneNumbers, templates, businesses] = await Promise.all([
+    model.allStates('phone-number'),
+    model.allStates('template'),
+    model.allStates('business'),
+  ]);
+  const wabas = new Map<
+    string,
+    { wabaId: string; phoneNumbers: number; templates: number; messagingLimit?: string }
+  >();
+  const waba = (wabaId: string) => {
+    const entry = wabas.get(wabaId) ?? { wabaId, phoneNumbers: 0, templates: 0 };
+    wabas.set(wabaId, entry);
+    return entry;
+  };
+  for (const state of phoneNumbers) waba(state.wabaId).phoneNumbers++;
+  for (const state of templates) waba(state.wabaId).templates++;
+  for (const state of businesses) {
+    const limit = state.kind === 'business' ? state.messagingLimit : undefined;
+    if (limit) waba(state.wabaId).messagingLimit = limit;
+    else waba(state.wabaId);
+  }
+  const items = [...wabas.values()].sort((a, b) => (a.wabaId < b.wabaId ? -1 : 1));
+  return { items, total: items.length };
+}
+
+function withoutConsolePrefix(path: string): string {
+  return path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`)
+    ? path.slice(CONSOLE_PREFIX.length)
+    : path;
+}
+
+/** `since` / `until`: ISO-8601 or epoch milliseconds. */
+function timeOf(query: Record<string, string | undefined> | undefined, name: string): number | undefined {
+  const value = query?.[name];
+  if (value === undefined || value === '') return undefined;
+  const time = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(time))
+    throw new BadRequestError(`${name} must be an ISO-8601 time or epoch milliseconds`);
+  return time;
 }
 
 function pageRequestOf(query: Record<string, string | undefined> | undefined): PageRequest {

@@ -8,6 +8,7 @@ import {
   GSI1,
   HISTORY_PREFIX,
   type HistoryItem,
+  historySk,
   STATE_SK,
   type StateItem,
 } from './table-items.ts';
@@ -22,6 +23,23 @@ export interface Page<T> {
   readonly nextToken?: string;
 }
 
+/** Alerts matching every given attribute exactly. */
+export interface AlertFilter {
+  readonly severity?: string;
+  readonly kind?: string;
+  readonly wabaId?: string;
+  readonly entityId?: string;
+}
+
+/** A time range of history, epoch ms, both ends included. */
+export interface TimeRange {
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** A filtered alert listing reads at most this many pages of the index per request, then hands out a token. */
+const MAX_FILTERED_ALERT_READS = 20;
+
 /** A `nextToken` that this API did not hand out. */
 export class InvalidPageTokenError extends Error {
   override readonly name = 'InvalidPageTokenError';
@@ -34,7 +52,7 @@ export class ReadModel {
     private readonly tableName: string,
   ) {}
 
-  async listStates(kind: EntityKind, page: PageRequest): Promise<Page<EntityState>> {
+  private async queryStates(kind: EntityKind, page: PageRequest): Promise<Page<EntityState>> {
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -48,27 +66,71 @@ export class ReadModel {
     return pageOf((result.Items ?? []) as StateItem[], result.LastEvaluatedKey, (item) => item.state);
   }
 
-  async listAlerts(page: PageRequest): Promise<Page<AlertItem>> {
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :alert',
-        ExpressionAttributeValues: { ':alert': ALERT_INDEX_PK },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: ALERT_INDEX_PK }, INDEX_KEY),
-      }),
-    );
-    return pageOf((result.Items ?? []) as AlertItem[], result.LastEvaluatedKey, (item) => item);
+  async listStates(kind: EntityKind, page: PageRequest): Promise<Page<EntityState>> {
+    return this.queryStates(kind, page);
   }
 
-  async history(entity: EntityRef, page: PageRequest): Promise<Page<HistoryItem>> {
+  /** Every state of one kind (the read API filters and sorts them for the console and scripts). */
+  async allStates(kind: EntityKind): Promise<EntityState[]> {
+    const states: EntityState[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.queryStates(kind, { limit: 1000, ...(nextToken ? { nextToken } : {}) });
+      states.push(...page.items);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return states;
+  }
+
+  async getState(entity: EntityRef): Promise<EntityState | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: entityPk(entity), sk: STATE_SK } }),
+    );
+    return (Item as StateItem | undefined)?.state;
+  }
+
+  /**
+   * Alerts newest first. With a filter, DynamoDB filters after `Limit` is applied, so pages are read until
+   * `limit` alerts matched (each read asks for no more than the alerts still wanted, so none is skipped).
+   */
+  async listAlerts(page: PageRequest, filter: AlertFilter = {}): Promise<Page<AlertItem>> {
+    const conditions = Object.entries(filter).filter(([, value]) => value !== undefined && value !== '');
+    const names = Object.fromEntries(conditions.map(([name], i) => [`#f${i}`, name]));
+    const values = Object.fromEntries(conditions.map(([, value], i) => [`:f${i}`, value]));
+    const filterExpression = conditions.map((_, i) => `#f${i} = :f${i}`).join(' AND ');
+    const items: AlertItem[] = [];
+    let startKey = decodePageToken(page.nextToken, { gsi1pk: ALERT_INDEX_PK }, INDEX_KEY);
+    for (let reads = 0; reads < MAX_FILTERED_ALERT_READS; reads++) {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :alert',
+          ExpressionAttributeValues: { ':alert': ALERT_INDEX_PK, ...values },
+          ...(conditions.length > 0
+            ? { FilterExpression: filterExpression, ExpressionAttributeNames: names }
+            : {}),
+          ScanIndexForward: false,
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((result.Items ?? []) as AlertItem[]));
+      startKey = result.LastEvaluatedKey as Record<string, string> | undefined;
+      if (items.length >= page.limit || startKey === undefined) break;
+    }
+    return pageOf(items, startKey, (item) => item);
+  }
+
+  async history(entity: EntityRef, page: PageRequest, range: TimeRange = {}): Promise<Page<HistoryItem>> {
+    // History sort keys start with the zero-padded event time, so a time range is a key range.
+    const from = range.from === undefined ? HISTORY_PREFIX : historySk({ eventTime: range.from, id: '' });
+    const to = range.to === undefined ? `${HISTORY_PREFIX}~` : historySk({ eventTime: range.to, id: '~' });
     const result = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
-        ExpressionAttributeValues: { ':pk': entityPk(entity), ':history': HISTORY_PREFIX },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': entityPk(entity), ':from': from, ':to': to },
         ScanIndexForward: false,
         Limit: page.limit,
         ExclusiveStartKey: decodePageToken(page.nextToken, { pk: entityPk(entity) }, TABLE_KEY),

@@ -34,6 +34,15 @@ describe('npm start', () => {
     expect(npm.output()).toContain(`http://127.0.0.1:${port}/webhook`);
     expect(npm.output()).toContain(`data         ${dataDir}`);
     expect(npm.output()).toContain('every service listens on 127.0.0.1 only');
+    // The console, built by npm start itself (prestart), at / with its local config.
+    expect(npm.output()).toContain(`console      http://127.0.0.1:${port}/`);
+    const consolePage = await fetch(`http://127.0.0.1:${port}/`);
+    expect(consolePage.headers.get('content-type')).toContain('text/html');
+    expect(await consolePage.text()).toMatch(/<script type="module" src="\.\/assets\/main-\w+\.js">/);
+    expect(await (await fetch(`http://127.0.0.1:${port}/config.json`)).json()).toEqual({
+      apiBaseUrl: '',
+      auth: { type: 'none' },
+    });
     const group = npm.child.pid as number;
     expect(processGroup(group).filter((args) => args.includes('moto_server'))).toHaveLength(1);
     expect(processGroup(group).filter((args) => args.includes('LoopbackDynamoDBLocal'))).toHaveLength(1);

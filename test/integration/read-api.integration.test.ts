@@ -49,6 +49,7 @@ beforeAll(async () => {
     change.phoneQuality(1_760_000_200, 'UNFLAGGED'),
     change.templateQuality(1_760_000_300, 'RED'),
     change.templatePaused(1_760_000_400, 'FIRST_PAUSE'),
+    change.capability(1_760_000_500, { max_daily_conversations_per_business: 'TIER_2K' }),
   ];
   for (const event of [...templates, ...history].flatMap(eventsOf)) await processor.process(event);
   api = createReadApi(new ReadModel(doc, resources.tableName), recordingLogger());
@@ -175,5 +176,129 @@ describe('read API: tokens and paths that do not belong', () => {
     ] as const) {
       expect((await get(path, { nextToken: token(key) })).status).toBe(400);
     }
+  });
+});
+
+describe('read API: what the console needs (filters, search, sort, one entity, ranges, WABAs, attention)', () => {
+  const PHONE = `${WABA}:15550783881`;
+  const names = (body: { items: { name: string }[] }) => body.items.map((t) => t.name);
+
+  it('answers the same under /console, the path the console uses on AWS', async () => {
+    const direct = await get('/v1/templates');
+    const viaConsole = await get('/console/v1/templates');
+    expect(viaConsole.status).toBe(200);
+    expect(viaConsole.body).toEqual(direct.body);
+  });
+
+  it('filters templates by status and quality, and counts the matches', async () => {
+    const paused = await get('/v1/templates', { status: 'PAUSED' });
+    expect(names(paused.body)).toEqual(['cart_reminder']);
+    expect(paused.body.total).toBe(1);
+    const greenOrRed = await get('/v1/templates', { quality: 'RED,GREEN' });
+    expect(names(greenOrRed.body)).toEqual(['cart_reminder']);
+    expect((await get('/v1/templates', { wabaId: 'another-waba' })).body).toEqual({ items: [], total: 0 });
+  });
+
+  it('searches by name and number, case-insensitively', async () => {
+    expect(names((await get('/v1/templates', { q: 'T3' })).body)).toEqual(['t3']);
+    const phones = await get('/v1/phone-numbers', { q: '0783' });
+    expect(phones.body.items.map((p: { id: string }) => p.id)).toEqual([PHONE]);
+    expect((await get('/v1/phone-numbers', { q: '999999' })).body.total).toBe(0);
+  });
+
+  it('sorts and pages a filtered listing with a total', async () => {
+    const first = await get('/v1/templates', { sort: 'name', order: 'desc', limit: '4' });
+    expect(names(first.body)).toEqual(['t4', 't3', 't2', 't1']);
+    expect(first.body.total).toBe(6);
+    const second = await get('/v1/templates', {
+      sort: 'name',
+      order: 'desc',
+      limit: '4',
+      nextToken: first.body.nextToken,
+    });
+    expect(names(second.body)).toEqual(['t0', 'cart_reminder']);
+    expect(second.body.nextToken).toBeUndefined();
+  });
+
+  it('reads one entity', async () => {
+    const { status, body } = await get(`/v1/phone-numbers/${encodeURIComponent(PHONE)}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: PHONE, status: 'CONNECTED' });
+  });
+
+  it('limits history to a time range', async () => {
+    const { body } = await get(`/v1/phone-numbers/${encodeURIComponent(PHONE)}/history`, {
+      since: new Date(1_760_000_150_000).toISOString(),
+    });
+    expect(body.items.map((h: { raw: { event: string } }) => h.raw.event)).toEqual(['UNFLAGGED']);
+    const before = await get(`/v1/phone-numbers/${encodeURIComponent(PHONE)}/history`, {
+      until: String(1_760_000_150_000),
+    });
+    expect(before.body.items.map((h: { raw: { event: string } }) => h.raw.event)).toEqual(['FLAGGED']);
+  });
+
+  it('filters alerts by severity, kind and entity', async () => {
+    const kinds = (body: { items: { kind: string }[] }) => body.items.map((a) => a.kind);
+    expect(kinds((await get('/v1/alerts', { severity: 'CRITICAL' })).body)).toEqual([
+      'template-paused',
+      'template-quality-red',
+      'phone-flagged',
+    ]);
+    expect(kinds((await get('/v1/alerts', { kind: 'phone-flagged', wabaId: WABA })).body)).toEqual([
+      'phone-flagged',
+    ]);
+    expect(kinds((await get('/v1/alerts', { entityId: PHONE })).body)).toEqual([
+      'phone-unflagged',
+      'phone-flagged',
+    ]);
+    const onePerPage = await get('/v1/alerts', { severity: 'CRITICAL', limit: '1' });
+    expect(kinds(onePerPage.body)).toEqual(['template-paused']);
+    const next = await get('/v1/alerts', {
+      severity: 'CRITICAL',
+      limit: '1',
+      nextToken: onePerPage.body.nextToken,
+    });
+    expect(kinds(next.body)).toEqual(['template-quality-red']);
+  });
+
+  it('lists the business portfolios with their messaging limit', async () => {
+    const { body } = await get('/v1/businesses');
+    expect(body.items).toEqual([expect.objectContaining({ wabaId: WABA, messagingLimit: 'TIER_2K' })]);
+  });
+
+  it('lists the WABAs with their counts', async () => {
+    const { body } = await get('/v1/wabas');
+    expect(body.items).toEqual([{ wabaId: WABA, phoneNumbers: 1, templates: 6, messagingLimit: 'TIER_2K' }]);
+  });
+
+  it('lists what needs attention: the RED, paused template, with since when and when it resumes', async () => {
+    const { body } = await get('/v1/attention');
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        entityKind: 'template',
+        label: 'cart_reminder (en)',
+        severity: 'CRITICAL',
+        reasons: ['quality RED', 'paused'],
+        since: new Date(1_760_000_400_000).toISOString(),
+        resumesAt: expect.any(String),
+      }),
+    ]);
+  });
+
+  it.each([
+    [{ sort: 'secret' }, 'sort must be one of'],
+    [{ order: 'up' }, 'order must be asc or desc'],
+    [{ q: 'x', nextToken: 'garbage' }, 'nextToken'],
+  ])('answers 400 for a bad listing query %j', async (query, message) => {
+    const response = await get('/v1/templates', query);
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain(message);
+  });
+
+  it('answers 400 for a history range that is not a time', async () => {
+    const response = await get(`/v1/phone-numbers/${encodeURIComponent(PHONE)}/history`, {
+      since: 'yesterday',
+    });
+    expect(response.status).toBe(400);
   });
 });
