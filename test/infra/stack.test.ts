@@ -464,18 +464,12 @@ describe('HTTP API', () => {
         AuthorizationType: 'NONE',
       });
     }
-    for (const routeKey of [
-      'GET /v1/phone-numbers',
-      'GET /v1/templates',
-      'GET /v1/alerts',
-      'GET /v1/phone-numbers/{id}/history',
-      'GET /v1/templates/{id}/history',
-    ]) {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: routeKey,
-        AuthorizationType: 'AWS_IAM',
-      });
-    }
+    const readRoutes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => r.Properties)
+      .filter((r) => r.RouteKey.includes(' /v1/'));
+    expect(readRoutes.map((r) => [r.RouteKey, r.AuthorizationType])).toEqual([
+      ['GET /v1/{proxy+}', 'AWS_IAM'],
+    ]);
   });
 
   it('keeps access logs as long as logRetentionDays says', () => {
