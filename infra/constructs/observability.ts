@@ -12,7 +12,7 @@ import {
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { OpsItemCategory, OpsItemSeverity, SnsAction, SsmAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -125,9 +125,9 @@ export class Observability extends Construct {
     }
 
     // Alerts owed after their message left the queue and not yet published by the sweep (SNS failing for long).
-    // The alarm's notification goes through the same topic that is failing, so it is also on the dashboard's
-    // alarm status, and the sweep logs every event still owing (README, "Owed alerts").
-    alarm(
+    // Its notification on the alert topic may fail like the alerts, so it also opens an OpsItem in Systems
+    // Manager OpsCenter (no SNS involved) and shows on the dashboard's alarm status (README, "Owed alerts").
+    const owedAlerts = alarm(
       'owed-alerts-not-published',
       'Alerts are owed and could not be published for 15 minutes: see README "Owed alerts"',
       new Metric({
@@ -140,6 +140,7 @@ export class Observability extends Construct {
       1,
       { periods: 3 },
     );
+    owedAlerts.addAlarmAction(new SsmAction(OpsItemSeverity.HIGH, OpsItemCategory.AVAILABILITY));
     // Unsigned or forged requests compete with Meta for the stage's rate limit (README, "Unsigned floods").
     alarm(
       'webhook-forged-requests',

@@ -2,7 +2,10 @@ import type { EventSource, QualityEvent } from '../events/quality-event.ts';
 import { MAX_VALUE_DEPTH, measureValue, storageProblemOf } from '../events/storable-event.ts';
 import { parseJsonPreservingLargeIntegers } from './json-body.ts';
 import { type ChangeContext, normalizeChange } from './normalize-change.ts';
+import { isQualityField, resolveField } from './webhook-fields.ts';
 import { WebhookParseError } from './webhook-parse-error.ts';
+
+const NOT_MEASURED = { tooDeep: false, jsonChars: Number.POSITIVE_INFINITY } as const;
 
 /** The object Meta names for WhatsApp Business Account webhooks; some samples omit it (quirk 3). */
 export const WHATSAPP_OBJECT = 'whatsapp_business_account';
@@ -71,8 +74,11 @@ export function parseWebhook(body: string | unknown, options: ParseOptions): Par
         return;
       }
       const { field, value } = change;
-      // Before the id is hashed: the canonical form recurses, and a value 100,000 deep would overflow it.
-      const measure = measureValue(value, MAX_VALUE_DEPTH);
+      // Quality changes only (message traffic is acknowledged unread), and before the id is hashed: the
+      // canonical form recurses, and a value 100,000 deep would overflow it.
+      const measure = isQualityField(resolveField(field, value))
+        ? measureValue(value, MAX_VALUE_DEPTH)
+        : NOT_MEASURED;
       if (measure.tooDeep) {
         const detail = `${path}.value nests deeper than ${MAX_VALUE_DEPTH} levels`;
         skipped.push({ path, field, reason: 'unstorable', detail });

@@ -112,7 +112,7 @@ export interface FuzzTotals {
   /** Deliveries answered 4xx as a whole (not a webhook at all). */
   readonly rejected: number;
   readonly serverErrors: number;
-  /** Quality changes of 200'd deliveries. */
+  /** What 200'd deliveries carried: their quality events plus their parked changes. */
   readonly accepted: number;
   readonly applied: number;
   readonly keptForReplay: number;
