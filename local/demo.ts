@@ -1,6 +1,6 @@
 import { demoWebhookBodies } from './demo-steps.ts';
 import { localSettings, localUrl } from './local-settings.ts';
-import { postWebhook } from './webhook-client.ts';
+import { postWebhook, waitUntilApplied } from './webhook-client.ts';
 
 /**
  * `npm run demo`: a realistic, signed sequence of webhooks against the running `npm start`: a template going
@@ -25,9 +25,11 @@ async function main(): Promise<void> {
       console.error(`  ${result.body}\n  Is WEBHOOK_APP_SECRET the same as the running npm start's?`);
       process.exit(1);
     }
+    // One step of the story at a time, as Meta sends them minutes apart (see waitUntilApplied).
+    await waitUntilApplied(url);
   }
-  console.log('\nWaiting for the processor...');
-  await new Promise((resolve) => setTimeout(resolve, 4000));
+  // Then the alerts reach the topic's subscribers.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   const get = async (path: string) =>
     (await (await fetch(`${url}${path}`)).json()) as { items: Record<string, unknown>[] };
   const templates = await get('/v1/templates');

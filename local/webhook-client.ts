@@ -32,3 +32,19 @@ export async function postWebhook(
     await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
   }
 }
+
+/**
+ * Waits until the running pipeline has applied every event it accepted (`/health` reports none queued or in
+ * flight). A narrated sequence (the demo) waits after each delivery, as Meta's own deliveries of one story come
+ * minutes apart: parallel processor instances would otherwise apply them in any order, and a late event changes
+ * no state and raises no alert, by design.
+ */
+export async function waitUntilApplied(baseUrl: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { queued?: number };
+    if (health.queued === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${baseUrl} still had events queued after ${timeoutMs} ms`);
+}

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WABA, demoWebhookBodies } from '../../local/demo-steps.ts';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { postWebhook } from '../../local/webhook-client.ts';
+import { postWebhook, waitUntilApplied } from '../../local/webhook-client.ts';
 import { buildConsole } from '../../scripts/build-console.ts';
 import { APP_SECRET, VERIFY_TOKEN, waitUntilQuiet } from '../e2e/e2e-support.ts';
 import { collectErrors, type LaunchedBrowser, launchChromium, screenshot } from './browser-support.ts';
@@ -58,6 +58,7 @@ beforeAll(async () => {
   pipeline = await startLocalPipeline({ port: 0, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
   for (const step of demoWebhookBodies()) {
     expect((await postWebhook(pipeline.url, step.body, APP_SECRET)).status).toBe(200);
+    await waitUntilApplied(pipeline.url);
   }
   await waitUntilQuiet(pipeline);
   launched = await launchChromium();
