@@ -18,7 +18,7 @@ class BadRequestError extends Error {}
 
 export type ReadApi = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
-/** The read routes of DESIGN.md over the table. Paginated with `limit` and `nextToken`. */
+/** The read routes (README, "The read API") over the table. Paginated with `limit` and `nextToken`. */
 export function createReadApi(
   model: Pick<ReadModel, 'listStates' | 'listAlerts' | 'history' | 'exists'>,
   logger: AppLogger,

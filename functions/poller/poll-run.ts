@@ -4,7 +4,7 @@ import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';
 import { pollWaba, type WabaPollResult } from './poll-waba.ts';
 
-/** Meta's default budget: 200 calls per hour per app per WABA (meta-facts.md, rate limits). */
+/** Meta's default budget: 200 calls per hour per app per WABA (docs/meta-webhooks.md, "Polling and Graph API errors"). */
 export const HOURLY_CALL_BUDGET = 200;
 
 export interface PollRunDependencies {

@@ -16,7 +16,7 @@ export interface EventIdentityInput {
 }
 
 /**
- * Quality webhooks carry no event id, so one is derived from what identifies the change (meta-facts.md
+ * Quality webhooks carry no event id, so one is derived from what identifies the change (docs/meta-webhooks.md
  * quirk 15): the same change gets the same id from any retry, duplicate app delivery or SQS redelivery.
  * The value is serialized in received key order, not canonically: Meta's retries and duplicates repeat the
  * same payload, and this runs once per event on the ingest's hot path (a canonical form costs 3x).

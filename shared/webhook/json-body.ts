@@ -2,7 +2,7 @@ import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 
 /**
  * An integer literal that may pass 2^53 (9007199254740992), directly after `:`, `[` or `,`: 17 or more digits,
- * or 16 starting with 9. Template ids are JSON integers of up to 16 digits today (meta-facts.md quirk 4), and
+ * or 16 starting with 9. Template ids are JSON integers of up to 16 digits today (docs/meta-webhooks.md quirk 4), and
  * `JSON.parse` would silently change the last digits of a larger one. Digits inside strings (phone number ids)
  * never match, because a quote stands between.
  */

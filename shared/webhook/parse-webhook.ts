@@ -3,7 +3,7 @@ import { parseJsonPreservingLargeIntegers } from './json-body.ts';
 import { type ChangeContext, normalizeChange } from './normalize-change.ts';
 import { WebhookParseError } from './webhook-parse-error.ts';
 
-/** The object Meta names for WhatsApp Business Account webhooks; some samples omit it (quirk 3). */
+/** The object Meta names for WhatsApp Business Account webhooks; some samples omit it (docs/meta-webhooks.md quirk 3). */
 export const WHATSAPP_OBJECT = 'whatsapp_business_account';
 
 /** A change that carried nothing to apply: not a quality field, or a quality field we could not read. */
@@ -117,7 +117,7 @@ function contextOf(entry: Record<string, unknown>, options: ParseOptions): Chang
     wabaId,
     entryTime: time,
     receivedAt: options.receivedAt,
-    // App Dashboard "Test" deliveries use entry.id "0" (quirk 14).
+    // App Dashboard "Test" deliveries use entry.id "0" (docs/meta-webhooks.md quirk 14).
     isTest: wabaId === '0',
   };
 }
