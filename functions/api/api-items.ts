@@ -1,7 +1,7 @@
 import type { BusinessState, PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
 import { type AlertItem, type HistoryItem, rawValueOf } from '../../shared/store/table-items.ts';
 
-/** The public JSON shapes of DESIGN.md: camelCase, Meta enum values verbatim, ISO-8601 times. */
+/** The read API's public JSON shapes (README, "The read API"): camelCase, Meta enum values verbatim, ISO-8601 times. */
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 export function phoneNumberOf(state: PhoneNumberState) {

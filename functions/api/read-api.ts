@@ -47,7 +47,7 @@ export type ReadApi = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
 type Model = Pick<ReadModel, 'listStates' | 'allStates' | 'getState' | 'listAlerts' | 'history' | 'exists'>;
 
-/** The read routes of DESIGN.md and the README over the table. Paginated with `limit` and `nextToken`. */
+/** The read routes (README, "The read API") over the table. Paginated with `limit` and `nextToken`. */
 export function createReadApi(model: Model, logger: AppLogger): ReadApi {
   return async (event) => {
     if (event.requestContext.http.method !== 'GET') {

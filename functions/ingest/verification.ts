@@ -3,7 +3,7 @@ import { secretsMatch } from '../../shared/webhook/signature.ts';
 
 /**
  * Meta's verification handshake: `hub.mode=subscribe` and our verify token → 200 with the raw `hub.challenge`
- * as plain text; anything else → 403, which leaves the callback unverified (meta-facts.md §7).
+ * as plain text; anything else → 403, which leaves the callback unverified (docs/meta-webhooks.md, "Delivery and security").
  */
 export function answerVerification(
   query: Record<string, string | undefined> | undefined,

@@ -1,7 +1,7 @@
 import type { BusinessUseCaseUsage } from '../../shared/graph/graph-client.ts';
 import type { WabaPollState } from './waba-registry.ts';
 
-/** Meta's default budget: 200 calls per hour per app per WABA (meta-facts.md, rate limits). */
+/** Meta's default budget: 200 calls per hour per app per WABA (docs/meta-webhooks.md, "Polling and Graph API errors"). */
 export const HOURLY_CALL_BUDGET = 200;
 const HOUR_MS = 3_600_000;
 /** A WABA never polled yet: its phone numbers and templates take a page each at least. */

@@ -1,6 +1,6 @@
 /**
  * JSON with object keys sorted at every level, so that the same value hashes and compares the same whatever
- * key order Meta used (meta-facts.md quirk 11). `undefined` members are dropped, as JSON.stringify does.
+ * key order Meta used (docs/meta-webhooks.md quirk 11). `undefined` members are dropped, as JSON.stringify does.
  * Written straight to a string (no sorted copies): it runs once per event on the ingest's hot path.
  */
 export function canonicalJson(value: unknown): string {

@@ -2,7 +2,7 @@ import type { EntityRef } from './quality-event.ts';
 
 /**
  * Management webhooks name a phone number only by its display number, as bare digits ("15550783881"); the
- * Graph API gives it formatted ("+1 555-078-3881") with its id (meta-facts.md quirk 2). Keying on the WABA id
+ * Graph API gives it formatted ("+1 555-078-3881") with its id (docs/meta-webhooks.md quirk 2). Keying on the WABA id
  * plus the digits makes a webhook and a poll land on the same entity. Without a display number we fall back to
  * the phone number id.
  */

@@ -17,7 +17,7 @@ export interface EventIdentityInput {
 }
 
 /**
- * Quality webhooks carry no event id, so one is derived from what identifies the change (meta-facts.md
+ * Quality webhooks carry no event id, so one is derived from what identifies the change (docs/meta-webhooks.md
  * quirk 15): the same change gets the same id from any retry, duplicate app delivery or SQS redelivery.
  * The value is serialized canonically (keys sorted at every level, no whitespace): Meta does not promise a key
  * order, and a resend with its keys in another order is the same change (a second id counted a second pause).

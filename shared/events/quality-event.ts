@@ -116,7 +116,7 @@ export interface TemplateCategoryEvent extends EventEnvelope, TemplateIdentity {
   readonly kind: 'template-category';
   /**
    * `completed`: the category is now `category`. `impending`: `category` is still current and Meta will
-   * change it to `upcomingCategory` at `upcomingAt` (meta-facts.md quirk 8).
+   * change it to `upcomingCategory` at `upcomingAt` (docs/meta-webhooks.md quirk 8).
    */
   readonly stage: 'completed' | 'impending';
   readonly category?: Coded<TemplateCategory>;

@@ -148,7 +148,7 @@ export class GraphClient {
 
 /**
  * X-Business-Use-Case-Usage: `{"<business object id>":[{"type","call_count","total_cputime","total_time",
- * "estimated_time_to_regain_access"}]}`, percentages and minutes (meta-facts.md). Unreadable: undefined.
+ * "estimated_time_to_regain_access"}]}`, percentages and minutes (docs/meta-webhooks.md, "Polling and Graph API errors"). Unreadable: undefined.
  */
 export function usageOf(response: Pick<Response, 'headers'>): BusinessUseCaseUsage | undefined {
   const header = response.headers.get('x-business-use-case-usage');

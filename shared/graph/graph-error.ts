@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/** What the poller does about a Graph API error (meta-facts.md, "Rate limits and errors relevant to a poller"). */
+/** What the poller does about a Graph API error (docs/meta-webhooks.md, "Polling and Graph API errors"). */
 export type GraphErrorClass =
   /** Back off with jitter and retry later. */
   | 'throttled'

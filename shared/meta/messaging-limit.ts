@@ -1,5 +1,6 @@
 /**
- * Messaging limits arrive in several forms (meta-rules.md L6/L7, meta-facts.md quirk 4):
+ * Messaging limits arrive in several forms (docs/meta-quality-rules.md L6/L7,
+ * docs/meta-webhooks.md quirk 4):
  * `TIER_*` strings, legacy integers (250, 1000, 2000, 10000, 100000, -1 = unlimited), numeric strings and
  * `UNLIMITED`. They are normalized to one `TIER_*` spelling so that state and alerts compare like with like.
  */

@@ -1,5 +1,5 @@
 /**
- * Meta's enum vocabularies for quality signals (../shared/reference/meta-facts.md, "Enum values by field").
+ * Meta's enum vocabularies for quality signals (docs/meta-webhooks.md, "Enum values by field").
  * Meta keeps adding values (quirk 13), so every enum is read as `Coded`: the raw string as received plus a
  * code that is UNKNOWN when the value is not one we know. Rules use the code; state keeps the raw value.
  */

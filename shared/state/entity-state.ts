@@ -45,7 +45,7 @@ export interface PhoneNumberState extends EntityStateBase {
   readonly canSendMessage?: string;
 }
 
-/** One quality pause of a template (not pacing pauses): the 3rd RED disables it (meta-rules.md T2). */
+/** One quality pause of a template (not pacing pauses): the 3rd RED disables it (docs/meta-quality-rules.md T2). */
 export interface TemplatePause {
   readonly version: EventVersion;
   /** 1 or 2 when Meta's `other_info.title` said FIRST_PAUSE or SECOND_PAUSE. */

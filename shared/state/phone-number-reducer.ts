@@ -60,9 +60,10 @@ function phoneUpdatesOf(event: PhoneNumberEvent): AttributeUpdates {
 }
 
 /**
- * The legacy FLAGGED / UNFLAGGED flow moves the status (meta-rules.md Q2, Q3); a limit in `current_limit` is
- * the number's own (legacy) limit; THROUGHPUT_UPGRADE means 1,000 mps (quirk 7). The webhook does not say
- * which quality the number moved to (quirk 6), so the rating only changes when a value carries it.
+ * The legacy FLAGGED / UNFLAGGED flow moves the status (docs/meta-quality-rules.md Q2, Q3); a limit in
+ * `current_limit` is the number's own (legacy) limit; THROUGHPUT_UPGRADE means 1,000 mps (docs/meta-webhooks.md
+ * quirk 7). The webhook does not say which quality the number moved to (quirk 6), so the rating only changes
+ * when a value carries it.
  */
 function qualityUpdates(event: PhoneQualityEvent): AttributeUpdates {
   const at = new Date(event.eventTime).toISOString();

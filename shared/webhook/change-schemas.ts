@@ -2,11 +2,11 @@ import * as z from 'zod/mini';
 
 /**
  * Loose schemas of the `value` of each quality field. Loose on purpose: Meta adds optional keys over time
- * (meta-facts.md quirk 5) and unknown keys are kept in the raw value, never rejected. zod/mini keeps the ingest
+ * (docs/meta-webhooks.md quirk 5) and unknown keys are kept in the raw value, never rejected. zod/mini keeps the ingest
  * bundle small (the classic API pulls in every locale).
  */
 
-/** Ids arrive as strings or JSON numbers (quirk 4); big integers arrive as exact strings from json-body.ts. */
+/** Ids arrive as strings or JSON numbers (docs/meta-webhooks.md quirk 4); big integers arrive as exact strings from json-body.ts. */
 export const idLike = z.pipe(
   z.union([z.string().check(z.trim(), z.minLength(1)), z.number(), z.bigint()]),
   z.transform((v) => String(v)),
@@ -116,7 +116,7 @@ export const accountUpdateValue = z.looseObject({
   violation_info: optionalObject({ violation_type: optionalText }),
 });
 
-/** Documented nested `alert_info`, or the flat keys of the App Dashboard test sample (quirk 9). */
+/** Documented nested `alert_info`, or the flat keys of the App Dashboard test sample (docs/meta-webhooks.md quirk 9). */
 const alertInfo = {
   alert_type: optionalText,
   alert_severity: optionalText,

@@ -3,7 +3,7 @@ import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 /**
  * A number literal that `JSON.parse` may not hold exactly or that DynamoDB's marshaller refuses, directly after
  * `:`, `[` or `,`: an integer of 17 digits or of 16 starting with 9 (near or past 2^53), a fraction of 16 or more
- * decimals, or any exponent (`1e308`, `1.5e16`). Template ids are JSON integers of up to 16 digits today (meta-facts.md quirk 4), and
+ * decimals, or any exponent (`1e308`, `1.5e16`). Template ids are JSON integers of up to 16 digits today (docs/meta-webhooks.md quirk 4), and
  * `JSON.parse` would silently change the last digits of a larger one. Digits inside strings (phone number ids)
  * never match, because a quote stands between. The common payload has none and takes `JSON.parse`'s fast path.
  */

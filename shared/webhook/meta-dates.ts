@@ -1,6 +1,6 @@
 /**
  * Meta writes dates as Unix seconds (`disable_date`, `expiration`) or as prose ("January 31, 2021",
- * `waba_ban_date`), and its Java samples even carry the placeholder "<TIMESTAMP>" (meta-facts.md quirk 4).
+ * `waba_ban_date`), and its Java samples even carry the placeholder "<TIMESTAMP>" (docs/meta-webhooks.md quirk 4).
  * Readable dates become ISO-8601 (prose is read as UTC); anything else is kept exactly as received.
  */
 export function metaDateToIso(input: string | number | null | undefined): string | undefined {

@@ -138,7 +138,7 @@ const NORMALIZERS: Record<QualityField, Normalizer> = {
   phone_number_quality_update(value, factory) {
     const v = read(phoneQualityValue, value, 'phone_number_quality_update');
     const event = coded(PHONE_QUALITY_EVENTS, v.event);
-    // On THROUGHPUT_UPGRADE, TIER_UNLIMITED means 1,000 mps throughput, not an unlimited limit (quirk 7).
+    // On THROUGHPUT_UPGRADE, TIER_UNLIMITED means 1,000 mps throughput, not an unlimited limit (docs/meta-webhooks.md quirk 7).
     const isThroughput = event.code === 'THROUGHPUT_UPGRADE';
     const phone = factory.event<PhoneQualityEvent>(
       factory.phoneEntity(v.display_phone_number, v.phone_number_id),
@@ -156,7 +156,7 @@ const NORMALIZERS: Record<QualityField, Normalizer> = {
       ? undefined
       : normalizeMessagingLimit(v.max_daily_conversations_per_business);
     if (!portfolioLimit) return [phone];
-    // Since Oct 2025 limits belong to the business portfolio (meta-rules.md L1, L6).
+    // Since Oct 2025 limits belong to the business portfolio (docs/meta-quality-rules.md L1, L6).
     const portfolio = factory.event<BusinessCapabilityEvent>(
       businessEntity(factory.wabaId),
       { kind: 'business-capability', messagingLimit: portfolioLimit },
@@ -301,7 +301,7 @@ function isPauseRelated(status: Coded<TemplateStatus>): boolean {
   return status.code !== 'UNKNOWN' && TEMPLATE_PAUSE_STATUSES.includes(status.code);
 }
 
-/** `reason` is "NONE", null or absent when there is none (quirk 5). */
+/** `reason` is "NONE", null or absent when there is none (docs/meta-webhooks.md quirk 5). */
 function meaningfulReason(reason: string | undefined): string | undefined {
   return reason && reason.toUpperCase() !== 'NONE' ? reason : undefined;
 }

@@ -4,7 +4,7 @@ import { WebhookParseError } from './webhook-parse-error.ts';
 
 /**
  * AWS End User Messaging Social delivers Meta's webhooks to an SNS topic, one Meta `entry` per notification,
- * as a JSON *string* in `whatsAppWebhookEntry` (meta-rules.md W4). Accepts the notification itself, or the
+ * as a JSON *string* in `whatsAppWebhookEntry` (docs/meta-quality-rules.md W4). Accepts the notification itself, or the
  * SNS envelope around it (`{"Type":"Notification","Message":"..."}`) when the queue's subscription is not raw.
  */
 export function parseAwsEumNotification(

@@ -7,7 +7,7 @@ import { WebhookParseError } from './webhook-parse-error.ts';
 
 const NOT_MEASURED = { tooDeep: false, jsonChars: Number.POSITIVE_INFINITY } as const;
 
-/** The object Meta names for WhatsApp Business Account webhooks; some samples omit it (quirk 3). */
+/** The object Meta names for WhatsApp Business Account webhooks; some samples omit it (docs/meta-webhooks.md quirk 3). */
 export const WHATSAPP_OBJECT = 'whatsapp_business_account';
 
 /**
@@ -161,7 +161,7 @@ function contextOf(entry: Record<string, unknown>, options: ParseOptions): Chang
     wabaId,
     entryTime: time,
     receivedAt: options.receivedAt,
-    // App Dashboard "Test" deliveries use entry.id "0" (quirk 14).
+    // App Dashboard "Test" deliveries use entry.id "0" (docs/meta-webhooks.md quirk 14).
     isTest: wabaId === '0',
   };
 }

@@ -5,7 +5,7 @@ const SIGNATURE_HEADER = /^sha256=([0-9a-fA-F]{64})$/;
 /**
  * Checks Meta's `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, body)>` over the exact bytes received.
  * Never over re-serialized JSON: Meta signs an escaped form, so non-ASCII text or `@` would not match
- * (meta-facts.md §7, "Unicode trap"). Constant-time; fails closed on a missing or malformed header.
+ * (docs/meta-webhooks.md, "Unicode trap"). Constant-time; fails closed on a missing or malformed header.
  */
 export function isValidMetaSignature(
   rawBody: Uint8Array,

@@ -40,7 +40,7 @@ export function isQualityField(field: string): field is QualityField {
 }
 
 /**
- * Meta's own quality example was labelled `message_template_status_update` until 2026 (meta-facts.md quirk 1),
+ * Meta's own quality example was labelled `message_template_status_update` until 2026 (docs/meta-webhooks.md quirk 1),
  * so a template change is routed by the shape of its value: a quality score and no `event` is a quality update.
  */
 export function resolveField(label: string, value: unknown): string {
