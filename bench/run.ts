@@ -1,4 +1,5 @@
 import { benchBundles } from './bundles.ts';
+import { benchConsoleRender } from './console-render.ts';
 import { benchEndToEnd } from './e2e-throughput.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchPollerCalls } from './poller-calls.ts';
@@ -11,3 +12,4 @@ await benchBundles();
 await benchProcessor();
 await benchPollerCalls();
 await benchEndToEnd();
+await benchConsoleRender();
