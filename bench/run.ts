@@ -1,4 +1,5 @@
 import { benchBundles } from './bundles.ts';
+import { benchConsoleRender } from './console-render.ts';
 import { benchEndToEnd } from './e2e-throughput.ts';
 import { benchFuzz } from './fuzz.ts';
 import { benchIngestCost } from './ingest-cost.ts';
@@ -19,3 +20,4 @@ await benchSustained();
 await benchPollerScale();
 await benchEndToEnd();
 await benchFuzz();
+await benchConsoleRender();

@@ -32,7 +32,10 @@ export interface Session {
 
 export async function startSession(auth: AuthConfig): Promise<Session> {
   if (auth.type === 'none') return { authorization: async () => undefined, renew: async () => false };
-  await completeSignInIfReturning(auth);
+  if ((await completeSignInIfReturning(auth)) === 'failed') {
+    // Not straight back to the login: a misconfigured client would loop between the two pages.
+    throw new Error('Sign-in did not complete. Reload the page to try again.');
+  }
   if (!readTokens()) {
     await signIn(auth);
     // The page is navigating to the login; nothing below runs for long.
@@ -85,10 +88,14 @@ async function signIn(auth: CognitoAuth): Promise<void> {
   window.location.assign(await authorizeUrlOf(auth, verifier, state));
 }
 
-async function completeSignInIfReturning(auth: CognitoAuth): Promise<void> {
+async function completeSignInIfReturning(auth: CognitoAuth): Promise<'none' | 'done' | 'failed'> {
   const params = new URLSearchParams(window.location.search);
   const code = params.get('code');
-  if (!code) return;
+  if (!code) {
+    if (!params.has('error')) return 'none';
+    window.history.replaceState(null, '', window.location.pathname);
+    return 'failed';
+  }
   const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as {
     verifier: string;
     state: string;
@@ -97,14 +104,16 @@ async function completeSignInIfReturning(auth: CognitoAuth): Promise<void> {
   sessionStorage.removeItem(PENDING_KEY);
   // Drop code and state from the address bar (and from history) whatever happens next.
   window.history.replaceState(null, '', `${window.location.pathname}${pending?.hash ?? ''}`);
-  if (!pending || params.get('state') !== pending.state) return;
+  if (!pending || params.get('state') !== pending.state) return 'failed';
   const tokens = await tokenRequest(auth, {
     grant_type: 'authorization_code',
     code,
     redirect_uri: redirectUri(),
     code_verifier: pending.verifier,
   });
-  if (tokens) writeTokens(tokens);
+  if (!tokens) return 'failed';
+  writeTokens(tokens);
+  return 'done';
 }
 
 async function refresh(auth: CognitoAuth, tokens: Tokens): Promise<Tokens | undefined> {

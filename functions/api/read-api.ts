@@ -7,6 +7,7 @@ import { InvalidPageTokenError, type PageRequest, type ReadModel } from '../../s
 import { alertOf, businessOf, historyEntryOf, phoneNumberOf, templateOf } from './api-items.ts';
 import { applyListQuery, isFilteredListing, ListQueryError, listQueryOf } from './list-query.ts';
 import { needsAttention } from './needs-attention.ts';
+import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, StateSnapshots } from './state-snapshots.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -48,7 +49,12 @@ export type ReadApi = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 type Model = Pick<ReadModel, 'listStates' | 'allStates' | 'getState' | 'listAlerts' | 'history' | 'exists'>;
 
 /** The read routes (README, "The read API") over the table. Paginated with `limit` and `nextToken`. */
-export function createReadApi(model: Model, logger: AppLogger): ReadApi {
+export function createReadApi(
+  model: Model,
+  logger: AppLogger,
+  snapshotOptions: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
+): ReadApi {
+  const snapshots = new StateSnapshots((kind) => model.allStates(kind), snapshotOptions);
   return async (event) => {
     if (event.requestContext.http.method !== 'GET') {
       return errorResponse(405, 'method_not_allowed', 'the read API only answers GET');
@@ -72,15 +78,15 @@ export function createReadApi(model: Model, logger: AppLogger): ReadApi {
           const result = await model.listAlerts(page, filter);
           return jsonResponse(200, { items: result.items.map(alertOf), ...token(result.nextToken) });
         }
-        if (collection === 'attention') return jsonResponse(200, await attentionOf(model));
-        if (collection === 'wabas') return jsonResponse(200, await wabasOf(model));
+        if (collection === 'attention') return jsonResponse(200, await attentionOf(model, snapshots));
+        if (collection === 'wabas') return jsonResponse(200, await wabasOf(snapshots));
       }
       const kind = COLLECTIONS[collection];
       if (kind === undefined) return notFound(event.rawPath);
       if (id === undefined) {
         if (isFilteredListing(query)) {
           const listQuery = listQueryOf(query, page.limit, SORTABLE[kind]);
-          const items = (await model.allStates(kind)).map(itemOf);
+          const items = (await snapshots.get(kind)).map(itemOf);
           return jsonResponse(200, applyListQuery(items, listQuery));
         }
         const result = await model.listStates(kind, page);
@@ -131,11 +137,11 @@ function itemOf(state: EntityState) {
   }
 }
 
-async function attentionOf(model: Model) {
+async function attentionOf(model: Model, snapshots: StateSnapshots) {
   const [phoneNumbers, templates, businesses, alerts] = await Promise.all([
-    model.allStates('phone-number'),
-    model.allStates('template'),
-    model.allStates('business'),
+    snapshots.get('phone-number'),
+    snapshots.get('template'),
+    snapshots.get('business'),
     model.listAlerts({ limit: ATTENTION_ALERTS }),
   ]);
   const items = needsAttention({
@@ -148,11 +154,11 @@ async function attentionOf(model: Model) {
 }
 
 /** Every WABA the table knows, with how many phone numbers and templates it has and its portfolio limit. */
-async function wabasOf(model: Model) {
+async function wabasOf(snapshots: StateSnapshots) {
   const [phoneNumbers, templates, businesses] = await Promise.all([
-    model.allStates('phone-number'),
-    model.allStates('template'),
-    model.allStates('business'),
+    snapshots.get('phone-number'),
+    snapshots.get('template'),
+    snapshots.get('business'),
   ]);
   const wabas = new Map<
     string,
