@@ -190,7 +190,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       onError: (error) => options.onError?.('processor', error),
     });
     eventSource.start();
-    stops.push(() => eventSource.stop());
+    stops.push(async () => void (await eventSource.stop()));
 
     const motoSqs = new SQSClient({ endpoint: proxy.endpoint });
     const inbox = await subscribeInbox(resources.alertTopicArn, 'local-alert-inbox', motoSqs);
@@ -217,7 +217,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const deadline = Date.now() + timeoutMs;
       const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
       while (queued() > 0 && Date.now() < deadline) await pause();
-      await eventSource.stop();
+      // The invocations under way finish (their alerts are published now, not after the feed stopped reading).
+      if (!(await eventSource.stop(10_000)))
+        options.onError?.(
+          'processor',
+          new Error('an invocation was still running after 10 s; stopping anyway'),
+        );
       // Then the alerts already published reach the feed (the inbox lives in moto, which stops with us).
       const feedDeadline = Date.now() + 5000;
       while (Date.now() < feedDeadline && (await queueDepth(motoSqs, inbox).catch(() => 0)) > 0)
