@@ -144,3 +144,5 @@ async function seed(tableName: string): Promise<void> {
   };
   await Promise.all(Array.from({ length: 4 }, writer));
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchConsoleRender();

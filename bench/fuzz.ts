@@ -36,3 +36,5 @@ export async function benchFuzz(): Promise<void> {
     await pipeline.stop();
   }
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchFuzz();

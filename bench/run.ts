@@ -1,10 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { benchBundles } from './bundles.ts';
-import { benchConsoleRender } from './console-render.ts';
-import { benchEndToEnd } from './e2e-throughput.ts';
-import { benchFuzz } from './fuzz.ts';
 import { benchIngestCost } from './ingest-cost.ts';
-import { benchAnswerTime } from './local-answer-time.ts';
-import { benchSustained } from './local-sustained.ts';
 import { benchPollerCalls } from './poller-calls.ts';
 import { benchPollerScale } from './poller-scale.ts';
 import { benchProcessor } from './processor-cost.ts';
@@ -15,9 +11,14 @@ await benchIngestCost();
 await benchBundles();
 await benchProcessor();
 await benchPollerCalls();
-await benchAnswerTime();
-await benchSustained();
 await benchPollerScale();
-await benchEndToEnd();
-await benchFuzz();
-await benchConsoleRender();
+// One process per local pipeline: the handler modules read their environment (queue URL, table, endpoints)
+// once, at import, as on Lambda.
+for (const bench of [
+  'local-answer-time.ts',
+  'local-sustained.ts',
+  'e2e-throughput.ts',
+  'fuzz.ts',
+  'console-render.ts',
+])
+  execFileSync(process.execPath, ['--import', 'tsx', `bench/${bench}`], { stdio: 'inherit' });

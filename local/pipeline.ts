@@ -69,7 +69,8 @@ export interface LocalPipeline {
 type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * The whole pipeline on this machine: the local AWS emulator (behind a fault-injecting proxy), the resources
+ * The whole pipeline on this machine: DynamoDB Local, moto and a durable local SQS (DynamoDB and moto behind
+ * a fault-injecting proxy), the resources
  * the stack would create, the Lambda handlers unchanged behind an HTTP server, the processor fed with Lambda's
  * SQS semantics, the poller on a timer, and the alerts read off the topic.
  */
@@ -81,30 +82,44 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   // One run per data directory; this also ends the emulators of a run that was killed hard.
   const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
   if (lock) stops.push(async () => lock.release());
+  // Each emulator goes on the stop list (and in the lock, to be ended after a hard kill) as soon as it runs.
+  const started =
+    <T>(
+      stopOf: (emulator: T) => Promise<void>,
+      pidOf: (emulator: T) => number | undefined = () => undefined,
+    ) =>
+    (emulator: T) => {
+      lock?.addChild(pidOf(emulator));
+      stops.push(() => stopOf(emulator));
+      return emulator;
+    };
   // Started side by side: DynamoDB Local's JVM takes seconds.
-  const [moto, dynamoDb, queues] = await Promise.allSettled([
-    startMotoServer(),
-    startDynamoDbLocal({ dbPath: options.dataDir && join(options.dataDir, 'dynamodb') }),
-    startLocalSqsServer({ journalPath: options.dataDir && join(options.dataDir, 'queues.journal') }),
-  ]);
-  for (const started of [moto, dynamoDb, queues])
-    if (started.status === 'fulfilled') {
-      if ('pid' in started.value) lock?.addChild(started.value.pid);
-      stops.push(() => ('close' in started.value ? started.value.close() : started.value.stop()));
-    }
-  for (const started of [moto, dynamoDb, queues])
-    if (started.status === 'rejected') {
-      await stop();
-      throw started.reason;
-    }
-  if (moto.status !== 'fulfilled' || dynamoDb.status !== 'fulfilled' || queues.status !== 'fulfilled')
-    throw new Error('unreachable');
+  const emulators = [
+    startMotoServer().then(
+      started(
+        (moto) => moto.stop(),
+        (moto) => moto.pid,
+      ),
+    ),
+    startDynamoDbLocal({ dbPath: options.dataDir && join(options.dataDir, 'dynamodb') }).then(
+      started(
+        (dynamoDb) => dynamoDb.stop(),
+        (dynamoDb) => dynamoDb.pid,
+      ),
+    ),
+    startLocalSqsServer({ journalPath: options.dataDir && join(options.dataDir, 'queues.journal') }).then(
+      started((queues) => queues.close()),
+    ),
+  ] as const;
+  // All settled first, so that a failure of one stops the others that did start.
+  await Promise.allSettled(emulators);
   try {
-    const proxy = await startFaultProxy(moto.value.endpoint, dynamoDb.value.endpoint);
+    const [moto, dynamoDb, queues] = await Promise.all(emulators);
+    const proxy = await startFaultProxy(moto.endpoint, dynamoDb.endpoint);
     stops.push(() => proxy.close());
     useLocalAws(proxy.endpoint);
     // The event queues are the durable local SQS; the alert inbox stays in moto, where SNS delivers.
-    process.env.AWS_ENDPOINT_URL_SQS = queues.value.endpoint;
+    process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
     Object.assign(process.env, {
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -149,7 +164,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ),
     );
 
-    const eventQueue = queues.value.store;
+    const eventQueue = queues.store;
     const queueName = resources.eventQueueUrl.slice(resources.eventQueueUrl.lastIndexOf('/') + 1);
     const queued = () => {
       const depth = eventQueue.depth(queueName);
@@ -197,7 +212,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       onError: (error) => options.onError?.('processor', error),
     });
     eventSource.start();
-    stops.push(() => eventSource.stop());
+    stops.push(async () => void (await eventSource.stop()));
 
     const motoSqs = new SQSClient({ endpoint: proxy.endpoint });
     const inbox = await subscribeInbox(resources.alertTopicArn, 'local-alert-inbox', motoSqs);
@@ -234,7 +249,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const deadline = Date.now() + timeoutMs;
       const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
       while (queued() > 0 && Date.now() < deadline) await pause();
-      await eventSource.stop();
+      // The invocations under way finish (their alerts are published now, not after the feed stopped reading).
+      if (!(await eventSource.stop(10_000)))
+        options.onError?.(
+          'processor',
+          new Error('an invocation was still running after 10 s; stopping anyway'),
+        );
       // Then the alerts already published reach the feed (the inbox lives in moto, which stops with us).
       const feedDeadline = Date.now() + 5000;
       while (Date.now() < feedDeadline && (await queueDepth(motoSqs, inbox).catch(() => 0)) > 0)

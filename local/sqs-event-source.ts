@@ -63,15 +63,19 @@ export class SqsEventSource {
     );
   }
 
-  /** Stops polling; an invocation stuck on a dead emulator is not waited for longer than `graceMs`. */
-  async stop(graceMs = 5000): Promise<void> {
+  /**
+   * Stops polling; an invocation stuck on a dead emulator is not waited for longer than `graceMs`. Resolves
+   * false when one was still running then.
+   */
+  async stop(graceMs = 5000): Promise<boolean> {
     this.running = false;
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
+    const grace = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
     });
-    await Promise.race([Promise.all(this.loops), grace]);
+    const finished = await Promise.race([Promise.all(this.loops).then(() => true), grace]);
     clearTimeout(timer);
+    return finished;
   }
 
   private async loop(instance = this.instances[0]): Promise<void> {

@@ -18,7 +18,11 @@ const started: ChildProcess[] = [];
 export function killLeftovers(): void {
   for (const child of started.splice(0)) {
     try {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+      if (child.pid && child.exitCode === null) {
+        // The emulators have process groups of their own.
+        for (const emulator of descendants(child.pid)) process.kill(emulator.pid, 'SIGKILL');
+        process.kill(-child.pid, 'SIGKILL');
+      }
     } catch {
       // Already gone.
     }
@@ -111,4 +115,35 @@ export async function waitUntilApplied(npm: NpmStart, timeoutMs = 180_000): Prom
 /** The alerts npm start printed (formatAlert's first line: time, mark, severity, kind). */
 export function alertLines(output: string): string[] {
   return output.split('\n').filter((line) => /^\d\d:\d\d:\d\d \S+ (CRITICAL|WARNING|INFO)\s+\S/.test(line));
+}
+
+/** Every process descending from `pid` (children, their children...): pid and command line. */
+export function descendants(pid: number): { pid: number; args: string }[] {
+  const table = execSync('ps -eo pid=,ppid=,args=')
+    .toString()
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+    .filter((match): match is RegExpMatchArray => match !== null)
+    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] ?? '' }));
+  const found: { pid: number; args: string }[] = [];
+  const parents = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of table)
+      if (parents.has(row.ppid) && !parents.has(row.pid)) {
+        parents.add(row.pid);
+        found.push({ pid: row.pid, args: row.args });
+        grew = true;
+      }
+  }
+  return found;
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

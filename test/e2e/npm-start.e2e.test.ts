@@ -8,7 +8,15 @@ import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
 import { generateLoad, sendConcurrently } from '../support/load-generator.ts';
 import { change, webhookBody } from '../support/webhook-builders.ts';
 import { actualReadModel, asJson, expectedReadModel, fetchAll } from './e2e-support.ts';
-import { alertLines, killLeftovers, processGroup, startNpm, waitUntilApplied } from './npm-start-process.ts';
+import {
+  alertLines,
+  descendants,
+  isRunning,
+  killLeftovers,
+  processGroup,
+  startNpm,
+  waitUntilApplied,
+} from './npm-start-process.ts';
 
 /* `npm start` as a user runs it: it serves, prints alerts, keeps its data across restarts, and Ctrl-C stops it. */
 
@@ -44,8 +52,13 @@ describe('npm start', () => {
       auth: { type: 'none' },
     });
     const group = npm.child.pid as number;
-    expect(processGroup(group).filter((args) => args.includes('moto_server'))).toHaveLength(1);
-    expect(processGroup(group).filter((args) => args.includes('LoopbackDynamoDBLocal'))).toHaveLength(1);
+    // The emulators run in process groups of their own (a terminal's Ctrl-C must not stop them before the
+    // queue is drained), as children of npm start.
+    const children = descendants(group);
+    const motos = children.filter((p) => p.args.includes('moto_server'));
+    const databases = children.filter((p) => p.args.includes('LoopbackDynamoDBLocal'));
+    expect(motos).toHaveLength(1);
+    expect(databases).toHaveLength(1);
 
     const body = webhookBody(change.phoneQuality(Math.floor(Date.now() / 1000), 'FLAGGED'));
     expect((await postWebhook(npm.url, body, SECRET)).status).toBe(200);
@@ -55,6 +68,7 @@ describe('npm start', () => {
     await npm.waitFor('Stopped. Nothing is left running.', 10_000);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(processGroup(group)).toEqual([]);
+    expect([...motos, ...databases].filter((p) => isRunning(p.pid))).toEqual([]);
     expect(
       await fetch(`${npm.url}/health`).then(
         () => 'up',
