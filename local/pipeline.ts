@@ -17,6 +17,7 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { useLocalAws } from './local-aws-env.ts';
 import { startLocalPolling } from './local-poller.ts';
+import { startLocalS3Server } from './local-s3-server.ts';
 import { startLocalSqsServer } from './local-sqs-server.ts';
 import { startMotoServer } from './moto-server.ts';
 import { type LocalResources, provisionLocalResources, subscribeInbox } from './provision.ts';
@@ -110,16 +111,21 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     startLocalSqsServer({ journalPath: options.dataDir && join(options.dataDir, 'queues.journal') }).then(
       started((queues) => queues.close()),
     ),
+    // Parked changes were answered 200: on disk, not in moto's memory.
+    startLocalS3Server({ rootDir: options.dataDir && join(options.dataDir, 's3') }).then(
+      started((objects) => objects.close()),
+    ),
   ] as const;
   // All settled first, so that a failure of one stops the others that did start.
   await Promise.allSettled(emulators);
   try {
-    const [moto, dynamoDb, queues] = await Promise.all(emulators);
+    const [moto, dynamoDb, queues, objects] = await Promise.all(emulators);
     const proxy = await startFaultProxy(moto.endpoint, dynamoDb.endpoint);
     stops.push(() => proxy.close());
     useLocalAws(proxy.endpoint);
     // The event queues are the durable local SQS; the alert inbox stays in moto, where SNS delivers.
     process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
+    process.env.AWS_ENDPOINT_URL_S3 = objects.endpoint;
     Object.assign(process.env, {
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
