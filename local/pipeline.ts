@@ -151,10 +151,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       GRAPH_API_VERSION: options.graphApiVersion ?? 'v24.0',
       ...(options.graphApiBaseUrl ? { GRAPH_API_BASE_URL: options.graphApiBaseUrl } : {}),
       POLL_INTERVAL_MINUTES: String((options.pollIntervalSeconds ?? 60) / 60),
-      // Locally the processor has no Lambda timeout and retries come sooner: a shorter claim on alerts.
-      ALERT_CLAIM_TIMEOUT_SECONDS: String(
-        Math.max(1, Math.floor((options.visibilityTimeoutSeconds ?? 10) / 2)),
-      ),
+      // A claim on an event's alerts must outlive any invocation that may still hold it (on AWS: 60 s against
+      // the processor's 30 s timeout). A local invocation has no timeout, and one slowed by throttling retries
+      // runs for seconds: a claim of a second or two let another copy publish the same alert again. A publisher
+      // that fails gives its claim back at once, so retries after an SNS failure do not wait for it.
+      ALERT_CLAIM_TIMEOUT_SECONDS: '60',
     });
 
     // The Lambda handlers themselves, imported once their environment is set.

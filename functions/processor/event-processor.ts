@@ -182,7 +182,8 @@ export class EventProcessor {
         });
       }
     } catch (error) {
-      await this.deps.store.releaseAlertsClaim(eventId, claimedAt).catch(() => {});
+      // Insist here too: a claim left behind by a throttled release holds every retry back until it goes stale.
+      await persist(() => this.deps.store.releaseAlertsClaim(eventId, claimedAt)).catch(() => {});
       throw error;
     }
   }
