@@ -277,6 +277,22 @@ const WEBHOOK_FIXTURES: ReadonlyArray<readonly [string, readonly string[], reado
   ],
   ['template_category_update.new_category_only.pywa.json', ['template-category 57438975935:12345678'], []],
   ['webhook.messages_errors_130429.meta-docs.json', [], ['messages not-quality']],
+  [
+    'messages.status_sent_pricing_bsuid.constructed-after-meta-status-reference.json',
+    [],
+    ['messages not-quality'],
+  ],
+  [
+    'messages.status_failed_131049.constructed-after-meta-status-reference.json',
+    [],
+    ['messages not-quality'],
+  ],
+  ['messages.text_inbound_bsuid.constructed-after-meta-text-reference.json', [], ['messages not-quality']],
+  [
+    'user_preferences.marketing_stop.constructed-after-meta-user-preferences-reference.json',
+    [],
+    ['user_preferences not-quality'],
+  ],
 ];
 
 const isWebhookFixture = (name: string) => !name.startsWith('api.') && !name.startsWith('error.');
