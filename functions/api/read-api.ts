@@ -3,9 +3,11 @@ import type { EntityKind } from '../../shared/events/quality-event.ts';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../shared/http/responses.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
+import type { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { InvalidPageTokenError, type PageRequest, type ReadModel } from '../../shared/store/read-model.ts';
 import { alertOf, businessOf, historyEntryOf, phoneNumberOf, templateOf } from './api-items.ts';
 import { applyListQuery, isFilteredListing, ListQueryError, listQueryOf } from './list-query.ts';
+import { phoneNumberMetrics } from './metrics-route.ts';
 import { needsAttention } from './needs-attention.ts';
 
 export const DEFAULT_LIMIT = 100;
@@ -48,7 +50,11 @@ export type ReadApi = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 type Model = Pick<ReadModel, 'listStates' | 'allStates' | 'getState' | 'listAlerts' | 'history' | 'exists'>;
 
 /** The read routes of DESIGN.md and the README over the table. Paginated with `limit` and `nextToken`. */
-export function createReadApi(model: Model, logger: AppLogger): ReadApi {
+export function createReadApi(
+  model: Model,
+  logger: AppLogger,
+  metrics?: Pick<MetricsReader, 'phoneNumberBuckets'>,
+): ReadApi {
   return async (event) => {
     if (event.requestContext.http.method !== 'GET') {
       return errorResponse(405, 'method_not_allowed', 'the read API only answers GET');
@@ -93,6 +99,8 @@ export function createReadApi(model: Model, logger: AppLogger): ReadApi {
           ? jsonResponse(200, itemOf(state))
           : errorResponse(404, 'not_found', `no ${kind} with id ${id}`);
       }
+      if (sub === 'metrics' && kind === 'phone-number' && metrics)
+        return await phoneNumberMetrics(metrics, id, query, Date.now());
       if (sub !== 'history') return notFound(event.rawPath);
       const range = { from: timeOf(query, 'since'), to: timeOf(query, 'until') };
       const result = await model.history(entity, page, range);
