@@ -7,12 +7,14 @@ import { benchSustained } from './local-sustained.ts';
 import { benchPollerCalls } from './poller-calls.ts';
 import { benchPollerScale } from './poller-scale.ts';
 import { benchProcessor } from './processor-cost.ts';
+import { benchTrafficCost } from './traffic-cost.ts';
 
 /** `npm run bench`: figures and ratios against their floors. Never run in tests: this machine is noisy. */
 console.log(`# whatsapp-quality-monitor benchmarks (${new Date().toISOString()}, node ${process.version})`);
 await benchIngestCost();
 await benchBundles();
 await benchProcessor();
+await benchTrafficCost();
 await benchPollerCalls();
 await benchAnswerTime();
 await benchSustained();

@@ -78,7 +78,7 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
   }
   const { events, skipped, changeCount } = delivery;
   const parked = skipped.filter(isParked);
-  const trafficBatches = traffic?.batches() ?? [];
+  const trafficBatches = traffic?.batches(event.requestContext.requestId) ?? [];
   // All before the 200: once Meta has it acknowledged, only we hold it. Any failing answers 500 (retried).
   await Promise.all([
     events.length > 0 ? deps.queue.send(events) : undefined,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { extractTraffic, isTrafficField } from '../../shared/traffic/extract-traffic.ts';
 import { type Pseudonyms, pseudonymsFromSecret } from '../../shared/traffic/pseudonyms.ts';
 import type { TrafficBatch, TrafficFact } from '../../shared/traffic/traffic-facts.ts';
@@ -35,12 +34,15 @@ export class TrafficCollector {
     return this.facts.length;
   }
 
-  batches(): TrafficBatch[] {
+  /**
+   * The facts as queue messages, named after the request (for logs only: a redelivery needs no recognising,
+   * since re-applied facts change no ledger; hashing the facts for an id cost a sixth of the ingest).
+   */
+  batches(requestId: string): TrafficBatch[] {
     const batches: TrafficBatch[] = [];
     for (let start = 0; start < this.facts.length; start += FACTS_PER_BATCH) {
       const facts = this.facts.slice(start, start + FACTS_PER_BATCH);
-      const id = createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 32);
-      batches.push({ kind: 'traffic', source: 'webhook', id, facts });
+      batches.push({ kind: 'traffic', source: 'webhook', id: `${requestId}:${batches.length}`, facts });
     }
     return batches;
   }

