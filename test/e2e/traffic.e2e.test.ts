@@ -49,7 +49,7 @@ describe('message tracking end to end', () => {
       `${pipeline.url}/v1/phone-numbers/${encodeURIComponent(PHONE)}/metrics?${query}`,
     );
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { items: Record<string, unknown>[]; preferences: unknown[] };
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toMatchObject({
       start: '2025-11-25T00:00:00.000Z',
