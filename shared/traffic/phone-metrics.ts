@@ -120,3 +120,20 @@ function summaryOf(c: Record<string, number>, kind: 'response' | 'first'): Respo
     p90Seconds: finite(quantileOf(histogram, 0.9)),
   };
 }
+
+/** Read rate over several points: total read ÷ total delivered (never an average of rates), with the volume. */
+export function readRateOver(points: readonly Pick<PhoneMetricsPoint, 'read' | 'delivered'>[]): {
+  readonly read: number;
+  readonly delivered: number;
+  readonly readRate: number | null;
+} {
+  const read = points.reduce((sum, p) => sum + p.read, 0);
+  const delivered = points.reduce((sum, p) => sum + p.delivered, 0);
+  return { read, delivered, readRate: delivered > 0 ? read / delivered : null };
+}
+
+/** `43.2% of 1,234 delivered`, or `—` without deliveries: a rate is never shown without its volume. */
+export function describeReadRate(rate: ReturnType<typeof readRateOver>): string {
+  if (rate.readRate === null) return '—';
+  return `${(rate.readRate * 100).toFixed(1)}% of ${rate.delivered.toLocaleString('en-US')} delivered`;
+}

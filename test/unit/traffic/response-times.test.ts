@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeReadRate, readRateOver } from '../../../shared/traffic/phone-metrics.ts';
 import { bucketOf, quantileOf, responseSamples } from '../../../shared/traffic/response-times.ts';
 
 const H = 3600;
@@ -52,5 +53,17 @@ describe('response time histogram', () => {
     expect(quantileOf(counts, 0.9)).toBe(300);
     expect(quantileOf(counts, 1)).toBe(3600);
     expect(quantileOf({}, 0.5)).toBeNull();
+  });
+});
+
+describe('read rate over a week', () => {
+  it('is total read over total delivered, shown with its volume', () => {
+    const rate = readRateOver([
+      { read: 1, delivered: 100 },
+      { read: 9, delivered: 10 },
+    ]);
+    expect(rate).toEqual({ read: 10, delivered: 110, readRate: 10 / 110 });
+    expect(describeReadRate(rate)).toBe('9.1% of 110 delivered');
+    expect(describeReadRate(readRateOver([]))).toBe('—');
   });
 });
