@@ -31,6 +31,11 @@ export interface MonitorConfig {
   readonly consoleUsers: readonly string[];
   /** Prefix of the console's Cognito login domain (`<prefix>.auth.<region>.amazoncognito.com`); unset: derived. */
   readonly consoleDomainPrefix?: string;
+  /**
+   * Message tracking: count the `messages` and `user_preferences` webhooks per phone number (statuses, failures,
+   * response times, opt-outs). Off by default: it costs DynamoDB writes per message (README, "Traffic signals").
+   */
+  readonly trackMessages: boolean;
 }
 
 export const DEFAULTS: MonitorConfig = {
@@ -48,6 +53,7 @@ export const DEFAULTS: MonitorConfig = {
   webhookRateLimit: 100,
   retainData: true,
   consoleUsers: [],
+  trackMessages: false,
 };
 
 /** A context value the user set wrongly: says which key, what was given and what is expected. */
@@ -140,7 +146,14 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
     retainData: retain === undefined ? DEFAULTS.retainData : retain !== 'false',
     consoleUsers,
     consoleDomainPrefix,
+    trackMessages: flag(text('trackMessages'), 'trackMessages', DEFAULTS.trackMessages),
   };
+}
+
+function flag(value: string | undefined, key: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(`context ${key}=${value}: expected true or false`);
 }
 
 /** Cognito's rules for a domain prefix: lower-case letters, digits and inner hyphens, without its reserved words. */

@@ -45,6 +45,7 @@ export class QualityMonitorStack extends Stack {
       appSecret: this.secrets.appSecret,
       verifyToken: this.secrets.verifyToken,
       rateLimit: config.webhookRateLimit,
+      trackMessages: config.trackMessages,
       ...logs,
     });
     this.console = new WebConsole(this, 'console', {

@@ -1,5 +1,19 @@
+import { describeReadRate, type PhoneMetricsPoint, readRateOver } from '../shared/traffic/phone-metrics.ts';
 import { localUrl } from './local-settings.ts';
 import { fetchAllItems } from './read-client.ts';
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** Read rate of the last 7 days from message tracking; `—` when tracking is off or nothing was delivered. */
+async function weekReadRate(url: string, phoneNumberId: string): Promise<string> {
+  const query = `from=${new Date(Date.now() - WEEK_MS).toISOString()}&granularity=day`;
+  const response = await fetch(
+    `${url}/v1/phone-numbers/${encodeURIComponent(phoneNumberId)}/metrics?${query}`,
+  );
+  if (!response.ok) return '—';
+  const { items } = (await response.json()) as { items: PhoneMetricsPoint[] };
+  return describeReadRate(readRateOver(items));
+}
 
 /**
  * `npm run status [-- --json]`: the current phone numbers, templates and business portfolios (WABAs) of the
@@ -24,20 +38,26 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  const readRates = await Promise.all(phoneNumbers.map((p) => weekReadRate(url, String(p.id))));
   if (json) {
-    console.log(JSON.stringify({ phoneNumbers, templates, businesses }, null, 2));
+    const withRates = phoneNumbers.map((p, i) => ({ ...p, readRate7d: readRates[i] }));
+    console.log(JSON.stringify({ phoneNumbers: withRates, templates, businesses }, null, 2));
     return;
   }
   console.log(`Phone numbers (${phoneNumbers.length})`);
   console.table(
     phoneNumbers.map(
-      ({ wabaId, displayPhoneNumber, verifiedName, status, qualityRating, messagingLimit, updatedAt }) => ({
+      (
+        { wabaId, displayPhoneNumber, verifiedName, status, qualityRating, messagingLimit, updatedAt },
+        i,
+      ) => ({
         wabaId,
         displayPhoneNumber,
         verifiedName,
         status,
         qualityRating,
         messagingLimit,
+        'read rate 7 d': readRates[i],
         updatedAt,
       }),
     ),

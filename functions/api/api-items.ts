@@ -46,6 +46,7 @@ export function templateOf(state: TemplateState) {
     disableDate: state.disableDate ?? undefined,
     upcomingCategory: state.upcomingCategory ?? undefined,
     upcomingCategoryAt: state.upcomingCategoryAt ?? undefined,
+    lastEditedAt: state.lastEditedAt,
     isTest: state.isTest,
     updatedAt: iso(state.updatedAt),
   };

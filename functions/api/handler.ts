@@ -3,11 +3,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { logger } from '../../shared/powertools/logger.ts';
+import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { createReadApi } from './read-api.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const api = createReadApi(new ReadModel(doc, requiredEnv('TABLE_NAME')), logger);
+const tableName = requiredEnv('TABLE_NAME');
+const api = createReadApi(new ReadModel(doc, tableName), logger, {
+  metrics: new MetricsReader(doc, tableName),
+});
 
 export const handler = async (event: APIGatewayProxyEventV2, context?: Context) => {
   if (context) logger.addContext(context);

@@ -3,9 +3,11 @@ import type { EntityKind } from '../../shared/events/quality-event.ts';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../shared/http/responses.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
+import type { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { InvalidPageTokenError, type PageRequest, type ReadModel } from '../../shared/store/read-model.ts';
 import { alertOf, businessOf, historyEntryOf, phoneNumberOf, templateOf } from './api-items.ts';
 import { applyListQuery, isFilteredListing, ListQueryError, listQueryOf } from './list-query.ts';
+import { phoneNumberMetrics } from './metrics-route.ts';
 import { needsAttention } from './needs-attention.ts';
 import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, StateSnapshots } from './state-snapshots.ts';
 
@@ -48,13 +50,20 @@ export type ReadApi = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
 type Model = Pick<ReadModel, 'listStates' | 'allStates' | 'getState' | 'listAlerts' | 'history' | 'exists'>;
 
+export interface ReadApiOptions {
+  /** How long the in-memory copy of each kind's states serves filtered listings (see StateSnapshots). */
+  readonly snapshots?: SnapshotOptions;
+  /** Engagement metrics (message tracking); without it the metrics routes answer 404. */
+  readonly metrics?: Pick<MetricsReader, 'phoneNumberBuckets'>;
+}
+
 /** The read routes (README, "The read API") over the table. Paginated with `limit` and `nextToken`. */
-export function createReadApi(
-  model: Model,
-  logger: AppLogger,
-  snapshotOptions: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
-): ReadApi {
-  const snapshots = new StateSnapshots((kind) => model.allStates(kind), snapshotOptions);
+export function createReadApi(model: Model, logger: AppLogger, options: ReadApiOptions = {}): ReadApi {
+  const { metrics } = options;
+  const snapshots = new StateSnapshots(
+    (kind) => model.allStates(kind),
+    options.snapshots ?? DEFAULT_SNAPSHOT_OPTIONS,
+  );
   return async (event) => {
     if (event.requestContext.http.method !== 'GET') {
       return errorResponse(405, 'method_not_allowed', 'the read API only answers GET');
@@ -99,6 +108,8 @@ export function createReadApi(
           ? jsonResponse(200, itemOf(state))
           : errorResponse(404, 'not_found', `no ${kind} with id ${id}`);
       }
+      if (sub === 'metrics' && kind === 'phone-number' && metrics)
+        return await phoneNumberMetrics(metrics, id, query, Date.now());
       if (sub !== 'history') return notFound(event.rawPath);
       const range = { from: timeOf(query, 'since'), to: timeOf(query, 'until') };
       const result = await model.history(entity, page, range);

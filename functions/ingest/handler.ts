@@ -16,12 +16,15 @@ const secrets = new WebhookSecrets(new SecretsProvider({ awsSdkV3Client: new Sec
   appSecret: requiredEnv('APP_SECRET_NAME'),
   verifyToken: requiredEnv('VERIFY_TOKEN_SECRET_NAME'),
 });
+const queue = new EventQueue(sqs, requiredEnv('EVENT_QUEUE_URL'));
 const ingest = createIngestHandler({
   secrets,
-  queue: new EventQueue(sqs, requiredEnv('EVENT_QUEUE_URL')),
+  queue,
   parking: new S3ParkedChangeStore(new S3Client({}), requiredEnv('PARKED_CHANGES_BUCKET')),
   logger,
   counters: powertoolsCounters(),
+  // Message tracking (README, "Traffic signals"): opt-in, it costs DynamoDB writes per message.
+  tracking: process.env.TRACK_MESSAGES === 'true' ? { queue } : undefined,
 });
 
 export const handler = async (event: APIGatewayProxyEventV2, context?: Context) => {

@@ -8,6 +8,7 @@ import type { WebhookSecrets } from '../../shared/secrets/webhook-secrets.ts';
 import { type ParsedDelivery, parseWebhook, type SkippedChange } from '../../shared/webhook/parse-webhook.ts';
 import { isValidMetaSignature } from '../../shared/webhook/signature.ts';
 import { WebhookParseError } from '../../shared/webhook/webhook-parse-error.ts';
+import { TrafficCollector } from './traffic-collector.ts';
 import { answerVerification } from './verification.ts';
 
 /** Meta sends up to 3 MB; anything far beyond is not Meta (Lambda's own request limit is 6 MB). */
@@ -21,6 +22,11 @@ export interface IngestDependencies {
   readonly logger: AppLogger;
   readonly counters: Counters;
   readonly now?: () => number;
+  /**
+   * Message tracking (`trackMessages`): also queue the non-content facts of `messages` and `user_preferences`
+   * changes (README, "Traffic signals"). Off: those changes are acknowledged unread, as before.
+   */
+  readonly tracking?: { readonly queue: Pick<EventQueue, 'sendMessages'> };
 }
 
 export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
@@ -63,17 +69,20 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
     return reject(deps, 401, 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match');
   }
   let delivery: ParsedDelivery;
+  const traffic = deps.tracking ? new TrafficCollector(await deps.secrets.appSecret()) : undefined;
   try {
-    delivery = parseWebhook(body.toString('utf8'), { receivedAt });
+    delivery = parseWebhook(body.toString('utf8'), { receivedAt, onOtherChange: traffic?.collect });
   } catch (error) {
     if (!(error instanceof WebhookParseError)) throw error;
     return reject(deps, 400, error.code.toLowerCase(), error.message);
   }
   const { events, skipped, changeCount } = delivery;
   const parked = skipped.filter(isParked);
-  // Both before the 200: once Meta has it acknowledged, only we hold it. Either failing answers 500 (retried).
+  const trafficBatches = traffic?.batches(event.requestContext.requestId) ?? [];
+  // All before the 200: once Meta has it acknowledged, only we hold it. Any failing answers 500 (retried).
   await Promise.all([
     events.length > 0 ? deps.queue.send(events) : undefined,
+    trafficBatches.length > 0 ? deps.tracking?.queue.sendMessages(trafficBatches) : undefined,
     parked.length > 0
       ? deps.parking.park({ requestId: event.requestContext.requestId, receivedAt, changes: parked, body })
       : undefined,
@@ -89,6 +98,7 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
   deps.counters.count('ChangesUnstorable', unstorable);
   deps.counters.count('ChangesParked', parked.length);
   deps.counters.count('TestEventsEnqueued', tests);
+  if (traffic) deps.counters.count('TrafficFactsEnqueued', traffic.factCount);
   for (const change of parked) {
     // Path, field and the reason only: the value may hold customer data.
     deps.logger.warn('quality change parked for replay', {
@@ -104,6 +114,7 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
     ignored,
     parked: parked.length,
     testEvents: tests,
+    ...(traffic ? { trafficFacts: traffic.factCount } : {}),
   });
   return jsonResponse(200, {
     received: changeCount,

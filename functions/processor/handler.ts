@@ -9,8 +9,11 @@ import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
+import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import { EventProcessor } from './event-processor.ts';
 import { eventsOfMessage } from './queue-message.ts';
+import { isTrafficMessage, trafficBatchOf } from './traffic-message.ts';
+import { TrafficProcessor } from './traffic-processor.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
@@ -28,12 +31,23 @@ const processor = new EventProcessor({
   historyTtlDays: historyTtlDays > 0 ? historyTtlDays : undefined,
   alertClaimTimeoutMs,
 });
+const trafficProcessor = new TrafficProcessor({
+  store: new DynamoDbTrafficStore(doc, requiredEnv('TABLE_NAME')),
+  logger,
+  counters,
+});
 const batch = new BatchProcessor(EventType.SQS);
 
 /** One SQS record: its events applied in order; a throw marks just this record failed (retried, then DLQ). */
 export async function processRecord(record: SQSRecord): Promise<void> {
   const receivedAt = Number(record.attributes.SentTimestamp) || Date.now();
   try {
+    // Traffic batches (message tracking on) are marked in the body; a cheap test before the full parse.
+    const traffic = record.body.includes('"kind":"traffic"') ? parseTraffic(record.body) : undefined;
+    if (traffic) {
+      await trafficProcessor.process(traffic);
+      return;
+    }
     for (const event of eventsOfMessage(record.body, receivedAt)) await processor.process(event);
   } catch (error) {
     // The message id and the reason, never the body.
@@ -44,6 +58,11 @@ export async function processRecord(record: SQSRecord): Promise<void> {
     });
     throw error;
   }
+}
+
+function parseTraffic(body: string) {
+  const message: unknown = JSON.parse(body);
+  return isTrafficMessage(message) ? trafficBatchOf(message) : undefined;
 }
 
 export const handler = async (event: SQSEvent, context?: Context) => {

@@ -9,6 +9,7 @@ const EVENT_KINDS = [
   'template-status',
   'template-quality',
   'template-category',
+  'template-components',
   'template-snapshot',
   'business-capability',
   'account-update',

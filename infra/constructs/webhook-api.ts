@@ -22,6 +22,8 @@ export interface WebhookApiProps {
   readonly rateLimit: number;
   readonly logLevel: string;
   readonly logRetentionDays: number;
+  /** Message tracking: the ingest also queues the non-content facts of `messages` webhooks. */
+  readonly trackMessages?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class WebhookApi extends Construct {
         APP_SECRET_NAME: props.appSecret.secretArn,
         VERIFY_TOKEN_SECRET_NAME: props.verifyToken.secretArn,
         PARKED_CHANGES_BUCKET: props.parkedChanges.bucketName,
+        ...(props.trackMessages ? { TRACK_MESSAGES: 'true' } : {}),
       },
     });
     props.queue.grantSendMessages(this.ingest);

@@ -126,6 +126,15 @@ export interface TemplateCategoryEvent extends EventEnvelope, TemplateIdentity {
   readonly appealStatus?: string;
 }
 
+/**
+ * A template was edited (`message_template_components_update`, 2025): Meta re-reviews it and its quality starts
+ * over, so the edit is recorded in the template's history. The new text itself is kept only in the history's
+ * raw value.
+ */
+export interface TemplateComponentsEvent extends EventEnvelope, TemplateIdentity {
+  readonly kind: 'template-components';
+}
+
 /** A template as read from `GET /{WABA_ID}/message_templates` (source `poll`). */
 export interface TemplateSnapshotEvent extends EventEnvelope, TemplateIdentity {
   readonly kind: 'template-snapshot';
@@ -184,6 +193,7 @@ export type QualityEvent =
   | TemplateStatusEvent
   | TemplateQualityEvent
   | TemplateCategoryEvent
+  | TemplateComponentsEvent
   | TemplateSnapshotEvent
   | BusinessCapabilityEvent
   | AccountUpdateEvent

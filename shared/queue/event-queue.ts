@@ -6,6 +6,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { QualityEvent } from '../events/quality-event.ts';
 
+/** What the queue carries: a quality event, or a batch of traffic facts (message tracking). */
+export interface QueueMessage {
+  readonly kind: string;
+  readonly source: string;
+}
+
 /** SQS limits: 10 entries per SendMessageBatch, 256 KiB for the whole batch (the conservative, long-standing one). */
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 256 * 1024;
@@ -43,6 +49,11 @@ export class EventQueue {
 
   /** Resolves once every event is on the queue; rejects with EnqueueError otherwise. */
   async send(events: readonly QualityEvent[]): Promise<{ batches: number }> {
+    return this.sendMessages(events);
+  }
+
+  /** Any queue messages (quality events, traffic batches): resolves once all are on the queue. */
+  async sendMessages(events: readonly QueueMessage[]): Promise<{ batches: number }> {
     const batches = batchesOf(events.map((event, index) => entryOf(event, index)));
     let next = 0;
     const failures: EnqueueError[] = [];
@@ -86,7 +97,7 @@ export class EventQueue {
   }
 }
 
-function entryOf(event: QualityEvent, index: number): SendMessageBatchRequestEntry {
+function entryOf(event: QueueMessage, index: number): SendMessageBatchRequestEntry {
   return {
     Id: String(index),
     MessageBody: JSON.stringify(event),

@@ -27,6 +27,7 @@ export function applyEvent(state: EntityState | undefined, event: QualityEvent):
     case 'template-status':
     case 'template-quality':
     case 'template-category':
+    case 'template-components':
     case 'template-snapshot':
       return applyTemplateEvent((state as TemplateState) ?? initialTemplateState(event), event);
     case 'business-capability':

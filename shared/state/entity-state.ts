@@ -78,6 +78,8 @@ export interface TemplateState extends EntityStateBase {
   readonly upcomingCategory?: string | null;
   readonly upcomingCategoryAt?: string | null;
   readonly categoryAppealStatus?: string;
+  /** When the template was last edited (`message_template_components_update`): its quality starts over. */
+  readonly lastEditedAt?: string;
   /** Quality pauses seen so far (a grow-only set, so arrival order does not matter). */
   readonly pauses: readonly TemplatePause[];
   /** Quality pauses so far; derived from `pauses`. */

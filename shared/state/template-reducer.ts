@@ -1,6 +1,7 @@
 import { eventVersionOf } from '../events/event-identity.ts';
 import type {
   TemplateCategoryEvent,
+  TemplateComponentsEvent,
   TemplateQualityEvent,
   TemplateSnapshotEvent,
   TemplateStatusEvent,
@@ -19,6 +20,7 @@ export type TemplateEvent =
   | TemplateStatusEvent
   | TemplateQualityEvent
   | TemplateCategoryEvent
+  | TemplateComponentsEvent
   | TemplateSnapshotEvent;
 
 /** Meta pauses a RED template for 3 h the first time, 6 h the second; the third time disables it (T2). */
@@ -76,6 +78,9 @@ function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {
     }
     case 'template-quality':
       return { qualityScore: storedValue(event.qualityScore) };
+    case 'template-components':
+      // Each edit is a new value, so it is a transition in the history ("quality starts over").
+      return { lastEditedAt: new Date(event.eventTime).toISOString() };
     case 'template-category':
       return event.stage === 'impending'
         ? {

@@ -90,6 +90,9 @@ export const templateQualityValue = z.looseObject({
   previous_quality_score: optionalText,
 });
 
+/** `message_template_components_update`: the edited texts and buttons are not read, only who was edited. */
+export const templateComponentsValue = z.looseObject({ ...templateIdentity });
+
 export const templateCategoryValue = z.looseObject({
   ...templateIdentity,
   new_category: optionalText,

@@ -12,6 +12,7 @@ import type {
   PhoneQualityEvent,
   QualityEvent,
   TemplateCategoryEvent,
+  TemplateComponentsEvent,
   TemplateQualityEvent,
   TemplateStatusEvent,
 } from '../events/quality-event.ts';
@@ -40,6 +41,7 @@ import {
   phoneNameValue,
   phoneQualityValue,
   templateCategoryValue,
+  templateComponentsValue,
   templateQualityValue,
   templateStatusValue,
 } from './change-schemas.ts';
@@ -222,6 +224,20 @@ const NORMALIZERS: Record<QualityField, Normalizer> = {
         ? coded(TEMPLATE_QUALITY_SCORES, v.previous_quality_score)
         : undefined,
     });
+    return [event];
+  },
+
+  message_template_components_update(value, factory) {
+    const v = read(templateComponentsValue, value, 'message_template_components_update');
+    const event = factory.event<TemplateComponentsEvent>(
+      templateEntity(factory.wabaId, v.message_template_id),
+      {
+        templateId: v.message_template_id,
+        name: v.message_template_name,
+        language: v.message_template_language,
+        kind: 'template-components',
+      },
+    );
     return [event];
   },
 

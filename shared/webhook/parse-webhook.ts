@@ -33,6 +33,11 @@ export interface ParseOptions {
   /** Epoch ms at which the delivery was received. */
   readonly receivedAt: number;
   readonly source?: EventSource;
+  /**
+   * Called with each change that is not about quality (e.g. `messages`), except App Dashboard tests, so that
+   * message tracking reads the value already parsed instead of parsing the body again.
+   */
+  readonly onOtherChange?: (field: string, value: unknown, wabaId: string) => void;
 }
 
 /**
@@ -89,9 +94,10 @@ export function parseWebhook(body: string | unknown, options: ParseOptions): Par
         const problem = firstStorageProblem(outcome.events, measure.jsonChars);
         if (problem) skipped.push({ path, field: outcome.field, reason: 'unstorable', detail: problem });
         else events.push(...outcome.events);
-      } else if (outcome.outcome === 'ignored')
+      } else if (outcome.outcome === 'ignored') {
         skipped.push({ path, field: outcome.field, reason: outcome.reason });
-      else skipped.push({ path, field: outcome.field, reason: 'invalid', detail: outcome.reason });
+        if (!ctx.isTest) options.onOtherChange?.(outcome.field, value, ctx.wabaId);
+      } else skipped.push({ path, field: outcome.field, reason: 'invalid', detail: outcome.reason });
     });
   });
   return { events, skipped, changeCount };

@@ -4,6 +4,7 @@ import { Badge } from '../components/badge.tsx';
 import { Time } from '../components/time.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { usePolled } from '../hooks.ts';
+import { type MetricsAnswer, metricsQueryOf, metricsSeriesOf } from '../metrics-data.ts';
 import { type Alert, COLLECTION_OF, type HistoryEntry, type PhoneNumber, type Template } from '../model.ts';
 import { markersOf, RANGE_DAYS, type RangeChoice, segmentsOf, windowOf } from '../timeline-data.ts';
 import { AlertsTable } from './alerts.tsx';
@@ -29,6 +30,16 @@ export function EntityPage({ api, kind, id }: Props) {
   const entries = history.data ?? [];
   const [from, to] = windowOf(range, entries, now);
   const visible = entries.filter((entry) => Date.parse(entry.eventTime) >= from);
+  // Message traffic (message tracking on) on the same axis; hours for up to a month, days beyond.
+  const span = to - from;
+  const metrics = usePolled(() => {
+    // The window's end moves with the clock: each poll asks up to now.
+    const end = Date.now();
+    return kind === 'phone-number'
+      ? api.get<MetricsAnswer>(`${path}/metrics`, metricsQueryOf([end - span, end]))
+      : Promise.resolve<MetricsAnswer>({ items: [] });
+  }, [path, range, Math.round(span / 86_400_000)]);
+  const series = metricsSeriesOf(metrics.data?.items ?? []);
   const qualityAttribute = kind === 'template' ? 'qualityScore' : 'qualityRating';
   const state = entity.data;
   const title =
@@ -120,10 +131,15 @@ export function EntityPage({ api, kind, id }: Props) {
             { label: 'Status', kind: 'status', segments: segmentsOf(entries, 'status', now) },
           ]}
           markers={markersOf(entries)}
+          series={series}
         />
         <p class="muted legend">
-          ▼ marks {kind === 'template' ? 'pauses' : 'messaging-limit steps'}. Engagement metrics appear on
-          this axis once the read API serves them.
+          ▼ marks {kind === 'template' ? 'pauses' : 'messaging-limit steps'}.{' '}
+          {kind === 'template'
+            ? 'Template read rates are not collected yet.'
+            : series.length > 0
+              ? 'Read rate, volume, failures and p90 first response time come from message tracking.'
+              : 'Turn on message tracking (trackMessages) to see read rates, failures and response times here.'}
         </p>
       </section>
       <section aria-labelledby="changes-heading">

@@ -90,6 +90,7 @@ const WEBHOOK_FIXTURES: ReadonlyArray<readonly [string, readonly string[], reado
       'account-alert WABA_ID',
       'account-update WABA_ID',
       'business-capability WABA_ID',
+      'template-components WABA_ID:1',
       'template-status WABA_ID:2',
       'phone-name WABA_ID:123',
       'template-category WABA_ID:3',
@@ -97,7 +98,6 @@ const WEBHOOK_FIXTURES: ReadonlyArray<readonly [string, readonly string[], reado
     [
       'account_review_update not-quality',
       'history not-quality',
-      'message_template_components_update not-quality',
       'message_template_quality_update invalid',
       'messages not-quality',
       'partner_solutions not-quality',
@@ -276,7 +276,28 @@ const WEBHOOK_FIXTURES: ReadonlyArray<readonly [string, readonly string[], reado
     [],
   ],
   ['template_category_update.new_category_only.pywa.json', ['template-category 57438975935:12345678'], []],
+  [
+    'message_template_components_update.order_confirmation.meta-docs.json',
+    ['template-components 102290129340398:1315502779341834'],
+    [],
+  ],
   ['webhook.messages_errors_130429.meta-docs.json', [], ['messages not-quality']],
+  [
+    'messages.status_sent_pricing_bsuid.constructed-after-meta-status-reference.json',
+    [],
+    ['messages not-quality'],
+  ],
+  [
+    'messages.status_failed_131049.constructed-after-meta-status-reference.json',
+    [],
+    ['messages not-quality'],
+  ],
+  ['messages.text_inbound_bsuid.constructed-after-meta-text-reference.json', [], ['messages not-quality']],
+  [
+    'user_preferences.marketing_stop.constructed-after-meta-user-preferences-reference.json',
+    [],
+    ['user_preferences not-quality'],
+  ],
 ];
 
 const isWebhookFixture = (name: string) => !name.startsWith('api.') && !name.startsWith('error.');

@@ -1,0 +1,169 @@
+import { createHmac } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createIngestHandler } from '../functions/ingest/ingest-request.ts';
+import { TrafficProcessor } from '../functions/processor/traffic-processor.ts';
+import { InMemoryParkedChangeStore } from '../shared/parking/parked-changes.ts';
+import { EventQueue } from '../shared/queue/event-queue.ts';
+import type { WebhookSecrets } from '../shared/secrets/webhook-secrets.ts';
+import type { TrafficFact } from '../shared/traffic/traffic-facts.ts';
+import { metaSignatureOf } from '../shared/webhook/signature.ts';
+import { apiGatewayEvent } from '../test/support/api-gateway-events.ts';
+import { InMemoryTrafficStore } from '../test/support/in-memory-traffic-store.ts';
+import { webhookBody } from '../test/support/webhook-builders.ts';
+import { fixed, microsPerCallInterleaved, printTable } from './measure.ts';
+
+const SECRET = 'bench-app-secret';
+
+/** SQS answered in-process: what remains is the handler's own work. */
+const instantSqs = {
+  send: async (command: { input: { Entries?: { Id?: string }[] } }) => ({
+    Successful: (command.input.Entries ?? []).map((e) => ({
+      Id: e.Id,
+      MessageId: 'm',
+      MD5OfMessageBody: 'x',
+    })),
+    Failed: [],
+  }),
+} as unknown as SQSClient;
+
+function ingest(tracking: boolean) {
+  const queue = new EventQueue(instantSqs, 'bench');
+  return createIngestHandler({
+    secrets: {
+      appSecret: async () => SECRET,
+      verifyToken: async () => 'token',
+      refreshAppSecret: async () => undefined,
+    } satisfies Pick<WebhookSecrets, 'appSecret' | 'verifyToken' | 'refreshAppSecret'>,
+    queue,
+    parking: new InMemoryParkedChangeStore(),
+    logger: { info() {}, warn() {}, error() {} },
+    counters: { count() {}, flush() {} },
+    tracking: tracking ? { queue } : undefined,
+  });
+}
+
+/** One delivery of 100 statuses as Meta batches them: sent/delivered/read with pricing, a few failures. */
+function hundredStatuses(): string {
+  const statuses = Array.from({ length: 100 }, (_, i) => ({
+    id: `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI${String(i).padStart(6, '0')}QkE4OTJBMTE4RTUA`,
+    status: i % 10 === 9 ? 'failed' : ['sent', 'delivered', 'read'][i % 3],
+    timestamp: String(1_764_064_800 + i),
+    recipient_id: `1650555${String(1000 + i)}`,
+    ...(i % 10 === 9
+      ? {
+          errors: [
+            {
+              code: 131049,
+              title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+            },
+          ],
+        }
+      : { pricing: { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' } }),
+  }));
+  return webhookBody({
+    field: 'messages',
+    time: 1_764_064_900,
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+      statuses,
+    },
+  });
+}
+
+/** Message traffic for the processor: `messages` outbound messages of 3 statuses each, one customer each. */
+function statusFacts(messages: number): TrafficFact[] {
+  const facts: TrafficFact[] = [];
+  for (let i = 0; i < messages; i += 1) {
+    for (const [step, s] of ['sent', 'delivered', 'read'].entries())
+      facts.push({
+        k: 'status',
+        p: 'w:1',
+        c: `c${i}`,
+        m: `m${i}`,
+        s,
+        t: 1_764_064_800 + i + step * 60,
+        pc: 'marketing',
+      });
+  }
+  return facts;
+}
+
+/** DynamoDB on-demand list prices (us-east-1, USD): $0.625 per million write units, $0.125 per million reads. */
+const WRITE_UNIT_USD = 0.625 / 1e6;
+const READ_UNIT_USD = 0.125 / 1e6;
+
+export async function benchTrafficCost(): Promise<void> {
+  const body = hundredStatuses();
+  const event = apiGatewayEvent({
+    method: 'POST',
+    body,
+    headers: { 'x-hub-signature-256': metaSignatureOf(body, SECRET) },
+  });
+  const off = ingest(false);
+  const on = ingest(true);
+  for (const handler of [off, on]) {
+    const check = await handler(event);
+    if (check.statusCode !== 200) throw new Error(`bench payload rejected: ${check.body}`);
+  }
+  const [floor = 0, offCost = 0, onCost = 0] = await microsPerCallInterleaved(
+    [
+      () => {
+        createHmac('sha256', SECRET).update(Buffer.from(body)).digest();
+        JSON.parse(body);
+      },
+      () => off(event),
+      () => on(event),
+    ],
+    { iterations: 400 },
+  );
+  printTable('Message tracking: ingest cost of a 100-status delivery', [
+    {
+      'tracking off µs': fixed(offCost),
+      'tracking on µs': fixed(onCost),
+      'on ÷ off (target ≤ 1.5)': fixed(onCost / offCost, 2),
+      'floor µs (HMAC + JSON.parse)': fixed(floor),
+      'on ÷ floor': fixed(onCost / floor, 2),
+    },
+  ]);
+
+  // Writes per 1,000 statuses: Meta usually sends one status per delivery (one queue message each); a busy
+  // number's deliveries carry many. Each committed item of a transaction costs 2 write units (items < 1 KB).
+  const rows = [];
+  for (const perBatch of [1, 10, 100]) {
+    const store = new InMemoryTrafficStore();
+    const processor = new TrafficProcessor({
+      store,
+      logger: { info() {}, warn() {}, error() {} },
+      counters: { count() {}, flush() {} },
+    });
+    const facts = statusFacts(1000 / 3 + 1).slice(0, 1000);
+    let reads = 0;
+    const read = store.readLedgers.bind(store);
+    store.readLedgers = async (keys) => {
+      reads += keys.length;
+      return read(keys);
+    };
+    for (let at = 0; at < facts.length; at += perBatch)
+      await processor.process({
+        kind: 'traffic',
+        source: 'webhook',
+        id: `b${at}`,
+        facts: facts.slice(at, at + perBatch),
+      });
+    const writeUnits = store.itemWrites * 2;
+    // A message is 3 statuses: cost per million messages = per 1,000 statuses × 3,000.
+    rows.push({
+      'statuses per queue message': perBatch,
+      'TransactWriteItems requests': store.commits,
+      'items written': store.itemWrites,
+      'write units': writeUnits,
+      'ledger reads': reads,
+      'USD per million messages (DynamoDB)': fixed(
+        (writeUnits * WRITE_UNIT_USD + reads * READ_UNIT_USD) * 3000,
+        2,
+      ),
+    });
+  }
+  printTable('Message tracking: processor DynamoDB writes per 1,000 statuses', rows);
+}

@@ -1,0 +1,54 @@
+import type { Series } from './timeline-data.ts';
+
+/** One point of `GET /v1/phone-numbers/{id}/metrics` (the fields the chart uses). */
+export interface MetricsPoint {
+  readonly start: string;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly readRate: number | null;
+  readonly firstResponseTime: { readonly count: number; readonly p90Seconds: number | null };
+}
+
+export interface MetricsAnswer {
+  readonly items: readonly MetricsPoint[];
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The metrics request for a timeline window: hours for up to a month (the route's limit), days beyond, and never
+ * more than the route's 400 days.
+ */
+export function metricsQueryOf([from, to]: readonly [number, number]): Record<string, string> {
+  const granularity = to - from <= 31 * DAY_MS ? 'hour' : 'day';
+  const start = Math.max(from, to - 400 * DAY_MS);
+  return { from: new Date(start).toISOString(), to: new Date(to).toISOString(), granularity };
+}
+
+/**
+ * The numeric lanes drawn under the quality bands: read rate (read ÷ delivered, where something was delivered),
+ * delivered volume, failed messages, and the p90 first response time in minutes. A lane without any point is left
+ * out.
+ */
+export function metricsSeriesOf(points: readonly MetricsPoint[]): Series[] {
+  const at = (point: MetricsPoint) => Date.parse(point.start);
+  const series: Series[] = [
+    {
+      label: 'Read rate',
+      unit: '%',
+      points: points
+        .filter((p) => p.readRate !== null)
+        .map((p) => [at(p), Math.round((p.readRate ?? 0) * 1000) / 10] as const),
+    },
+    { label: 'Delivered', unit: 'messages', points: points.map((p) => [at(p), p.delivered] as const) },
+    { label: 'Failed', unit: 'messages', points: points.map((p) => [at(p), p.failed] as const) },
+    {
+      label: 'First response p90',
+      unit: 'min',
+      points: points
+        .filter((p) => p.firstResponseTime.p90Seconds !== null)
+        .map((p) => [at(p), (p.firstResponseTime.p90Seconds ?? 0) / 60] as const),
+    },
+  ];
+  return series.filter((s) => s.points.length > 0);
+}

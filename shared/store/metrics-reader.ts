@@ -1,0 +1,42 @@
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { CounterBucket } from '../traffic/phone-metrics.ts';
+import { phoneMetricsPk } from './traffic-store.ts';
+
+/** Reads a phone number's traffic counters (hour and day items) over a time range. */
+export class MetricsReader {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Every hour item from `from` to `to` (epoch ms, both included) and every day item of those days. */
+  async phoneNumberBuckets(phoneEntityId: string, from: number, to: number): Promise<CounterBucket[]> {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const [hours, days] = await Promise.all([
+      this.between(phoneEntityId, `HOUR#${iso(from).slice(0, 13)}`, `HOUR#${iso(to).slice(0, 13)}`),
+      this.between(phoneEntityId, `DAY#${iso(from).slice(0, 10)}`, `DAY#${iso(to).slice(0, 10)}`),
+    ]);
+    return [...hours, ...days];
+  }
+
+  private async between(phone: string, low: string, high: string): Promise<CounterBucket[]> {
+    const buckets: CounterBucket[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+          ExpressionAttributeValues: { ':pk': phoneMetricsPk(phone), ':low': low, ':high': high },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk, itemType: _type, entityId: _entity, ...counters } = item;
+        buckets.push({ bucket: String(sk), counters: counters as Record<string, number> });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return buckets;
+  }
+}

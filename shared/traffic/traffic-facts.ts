@@ -1,0 +1,56 @@
+/**
+ * The few non-content facts the ingest keeps from Meta's `messages` and `user_preferences` webhooks when message
+ * tracking is on (README, "Traffic signals"). No message text, no customer phone number or user id: the message
+ * id and the customer are keyed hashes (`pseudonyms.ts`). Field names are short because a busy number sends
+ * thousands of these an hour through the queue.
+ */
+
+/** A status of a message the business sent: `sent`, `delivered`, `read`, `failed` (other values kept raw). */
+export interface StatusFact {
+  readonly k: 'status';
+  /** Phone number entity id (the same as its quality state: `{wabaId}:{digits}`). */
+  readonly p: string;
+  /** Customer pseudonym; the message pseudonym when Meta named no recipient. */
+  readonly c: string;
+  /** Message pseudonym. */
+  readonly m: string;
+  readonly s: string;
+  /** Meta's timestamp, epoch seconds. */
+  readonly t: number;
+  /** `errors[].code` of a failed status. */
+  readonly e?: readonly number[];
+  /** `pricing.category` (per-message pricing, 2025). */
+  readonly pc?: string;
+}
+
+/** A message a customer sent to the business. */
+export interface InboundFact {
+  readonly k: 'inbound';
+  readonly p: string;
+  readonly c: string;
+  readonly m: string;
+  readonly t: number;
+}
+
+/** A customer stopped or resumed marketing messages (`user_preferences`, 2025). */
+export interface PreferenceFact {
+  readonly k: 'preference';
+  readonly p: string;
+  readonly c: string;
+  /** `value`: `stop` or `resume` (others kept raw). */
+  readonly v: string;
+  /** `category`, e.g. `marketing_messages`. */
+  readonly cat: string;
+  readonly t: number;
+}
+
+export type TrafficFact = StatusFact | InboundFact | PreferenceFact;
+
+/** One queue message of facts from one webhook delivery. */
+export interface TrafficBatch {
+  readonly kind: 'traffic';
+  readonly source: 'webhook';
+  /** The ingest request id and the batch's index in it: for logs. */
+  readonly id: string;
+  readonly facts: readonly TrafficFact[];
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromContext } from '../../infra/config.ts';
+import { QualityMonitorStack } from '../../infra/stack.ts';
+
+const consoleAssetDir = mkdtempSync(join(tmpdir(), 'console-build-'));
+writeFileSync(join(consoleAssetDir, 'index.html'), '<!doctype html><title>console</title>');
+
+function ingestEnvironment(context: Record<string, unknown>): Record<string, unknown> {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new QualityMonitorStack(app, 'Monitor', {
+    config: configFromContext(app.node),
+    consoleAssetDir,
+  });
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+    Properties: {
+      Environment: { Variables: Match.objectLike({ VERIFY_TOKEN_SECRET_NAME: Match.anyValue() }) },
+    },
+  });
+  const [ingest] = Object.values(functions);
+  return ingest?.Properties.Environment.Variables;
+}
+
+describe('trackMessages', () => {
+  it('is off by default: the ingest does not track messages', () => {
+    expect(ingestEnvironment({})).not.toHaveProperty('TRACK_MESSAGES');
+  });
+
+  it('on (cdk.json true or -c trackMessages=true): the ingest gets TRACK_MESSAGES', () => {
+    expect(ingestEnvironment({ trackMessages: 'true' })).toMatchObject({ TRACK_MESSAGES: 'true' });
+    expect(ingestEnvironment({ trackMessages: true })).toMatchObject({ TRACK_MESSAGES: 'true' });
+  });
+
+  it('refuses anything but true or false', () => {
+    const context = { tryGetContext: (key: string) => (key === 'trackMessages' ? 'yes' : undefined) };
+    expect(() => configFromContext(context)).toThrow(ConfigError);
+    expect(() => configFromContext(context)).toThrow(/trackMessages=yes: expected true or false/);
+  });
+});
