@@ -78,6 +78,9 @@ export async function startNpm(options: {
     hardKill: async () => {
       process.kill(-(child.pid as number), 'SIGKILL');
       await exited;
+      // Every process of the group, not only its leader, is gone before the test goes on.
+      while (processGroup(child.pid as number).length > 0)
+        await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
   await waitFor('Ctrl-C stops everything', 120_000);
