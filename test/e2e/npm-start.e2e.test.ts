@@ -134,7 +134,7 @@ describe('npm start', () => {
     expect(first.output()).toContain('Stopped. Nothing is left running.');
 
     const second = await startNpm({ port, dataDir, env });
-    await waitUntilApplied(second);
+    await waitUntilApplied(second, 180_000, alertLines(first.output()).length);
     const expected = expectedReadModel(load.events);
     expect(await actualReadModel(second.url)).toEqual(asJson(expected));
     const alerts = await fetchAll(second.url, '/v1/alerts');
