@@ -257,10 +257,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
       while (queued() > 0 && Date.now() < deadline) await pause();
       // The invocations under way finish (their alerts are published now, not after the feed stopped reading).
-      if (!(await eventSource.stop(10_000)))
+      // A cold JVM on a busy 2-core machine can take seconds per batch: wait up to 30 s.
+      if (!(await eventSource.stop(30_000)))
         options.onError?.(
           'processor',
-          new Error('an invocation was still running after 10 s; stopping anyway'),
+          new Error('an invocation was still running after 30 s; stopping anyway'),
         );
       // Then the alerts already published reach the feed (the inbox lives in moto, which stops with us).
       const feedDeadline = Date.now() + 5000;

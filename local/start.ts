@@ -8,8 +8,8 @@ import { assertLocalPrerequisites, MissingPrerequisiteError } from './prerequisi
 /** Ctrl-C: how long the processor may work the queue, then how long stopping the emulators may take. */
 const DRAIN_SECONDS = Number(process.env.STOP_DRAIN_SECONDS ?? '20');
 const STOP_SECONDS = 15;
-/** The most Ctrl-C can take: the drain, the last invocations (10 s), the alert feed (6 s), the stop. */
-const SHUTDOWN_BOUND_SECONDS = DRAIN_SECONDS + 16 + STOP_SECONDS;
+/** The most Ctrl-C can take: the drain, the last invocations (30 s), the alert feed (6 s), the stop. */
+const SHUTDOWN_BOUND_SECONDS = DRAIN_SECONDS + 36 + STOP_SECONDS;
 
 /** `npm start` (`-- --fresh` to begin empty): the whole pipeline on this machine, until Ctrl-C. */
 async function main(): Promise<void> {

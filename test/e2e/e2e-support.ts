@@ -26,7 +26,10 @@ async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
   );
 }
 
-/** Waits until the event queue is empty (nothing waiting, nothing in flight) and alerts stopped arriving. */
+/**
+ * Waits until the event queue is empty (nothing waiting, nothing in flight), alerts stopped arriving, and every
+ * alert recorded in the table has come off the topic (on a busy machine the last ones can trail the queue).
+ */
 export async function waitUntilQuiet(pipeline: LocalPipeline, timeoutMs = 180_000): Promise<void> {
   const sqs = new SQSClient({});
   const deadline = Date.now() + timeoutMs;
@@ -35,7 +38,11 @@ export async function waitUntilQuiet(pipeline: LocalPipeline, timeoutMs = 180_00
   while (Date.now() < deadline) {
     const depth = await queueDepth(sqs, pipeline.resources.eventQueueUrl).catch(() => 1);
     const alerts = pipeline.alerts.received.length;
-    quietChecks = depth === 0 && alerts === alertsSeen ? quietChecks + 1 : 0;
+    const stored = await fetchAll(pipeline.url, '/v1/alerts').then(
+      (items) => items.length,
+      () => -1,
+    );
+    quietChecks = depth === 0 && alerts === alertsSeen && stored <= alerts ? quietChecks + 1 : 0;
     alertsSeen = alerts;
     if (quietChecks >= 4) return;
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,4 +1,5 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { fetchAllItems } from '../../local/read-client.ts';
 
 /** `npm start` as a user runs it, in its own process group (as a terminal's foreground job). */
 export interface NpmStart {
@@ -78,6 +79,9 @@ export async function startNpm(options: {
     hardKill: async () => {
       process.kill(-(child.pid as number), 'SIGKILL');
       await exited;
+      // Every process of the group, not only its leader, is gone before the test goes on.
+      while (processGroup(child.pid as number).length > 0)
+        await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
   await waitFor('Ctrl-C stops everything', 120_000);
@@ -94,8 +98,15 @@ export function processGroup(pgid: number): string[] {
     .map((line) => line.slice(String(pgid).length + 1));
 }
 
-/** Waits until npm start reports nothing queued (every accepted event applied) and alerts stopped arriving. */
-export async function waitUntilApplied(npm: NpmStart, timeoutMs = 180_000): Promise<void> {
+/**
+ * Waits until npm start reports nothing queued (every accepted event applied), alerts stopped arriving, and (when
+ * given) at least `alertsBefore` + the alerts in the table were printed: on a busy machine the last ones trail.
+ */
+export async function waitUntilApplied(
+  npm: NpmStart,
+  timeoutMs = 180_000,
+  alertsBefore?: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   let printed = alertLines(npm.output()).length;
@@ -104,7 +115,14 @@ export async function waitUntilApplied(npm: NpmStart, timeoutMs = 180_000): Prom
       .then((r) => r.json())
       .catch(() => ({ queued: -1 }))) as { queued: number };
     const now = alertLines(npm.output()).length;
-    quiet = health.queued === 0 && now === printed ? quiet + 1 : 0;
+    const stored =
+      alertsBefore === undefined
+        ? 0
+        : await fetchAllItems(npm.url, '/v1/alerts').then(
+            (items) => items.length,
+            () => Number.POSITIVE_INFINITY,
+          );
+    quiet = health.queued === 0 && now === printed && (alertsBefore ?? 0) + now >= stored ? quiet + 1 : 0;
     printed = now;
     if (quiet >= 6) return;
     await new Promise((resolve) => setTimeout(resolve, 500));

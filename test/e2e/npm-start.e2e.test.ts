@@ -143,7 +143,9 @@ describe('npm start', () => {
     expect(first.output()).toContain('Stopped. Nothing is left running.');
 
     const second = await startNpm({ port, dataDir, env });
-    await waitUntilApplied(second);
+    await waitUntilApplied(second, 90_000, alertLines(first.output()).length).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- first run:\n${first.output().slice(-3000)}`);
+    });
     const expected = expectedReadModel(load.events);
     expect(await actualReadModel(second.url)).toEqual(asJson(expected));
     const alerts = await fetchAll(second.url, '/v1/alerts');
