@@ -156,6 +156,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // runs for seconds: a claim of a second or two let another copy publish the same alert again. A publisher
       // that fails gives its claim back at once, so retries after an SNS failure do not wait for it.
       ALERT_CLAIM_TIMEOUT_SECONDS: '60',
+      // ...but a claim from before this start was made by a run that is gone (Ctrl-C, kill -9): stale at once.
+      ALERT_CLAIMS_STALE_BEFORE: String(Date.now()),
     });
 
     // The Lambda handlers themselves, imported once their environment is set.

@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
-import { requiredEnv } from '../../shared/config/env.ts';
+import { optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
@@ -24,6 +24,7 @@ const processor = new EventProcessor({
   logger,
   counters,
   alertClaimTimeoutMs,
+  claimsStaleBefore: optionalEpochMs(process.env.ALERT_CLAIMS_STALE_BEFORE),
 });
 // Twice the claim: a processor that is still publishing holds a fresh claim anyway; this spares it the read.
 const minAgeMs =

@@ -37,6 +37,11 @@ export interface ProcessorDependencies {
    * than the queue's visibility timeout, so a retry after a crash finds it stale.
    */
   readonly alertClaimTimeoutMs?: number;
+  /**
+   * Claims stamped before this epoch ms were made by a process that no longer runs, so they are stale whatever
+   * their age. The local runtime knows when it started; on Lambda no one does, and it stays unset.
+   */
+  readonly claimsStaleBefore?: number;
   /** Days history and event markers are kept; undefined keeps them forever. */
   readonly historyTtlDays?: number;
   readonly now?: () => number;
@@ -145,7 +150,10 @@ export class EventProcessor {
     const pending = await this.deps.store.pendingAlerts(eventId);
     if (!pending || pending.alerts.length === 0) return 0;
     const now = this.now();
-    const staleBefore = now - (this.deps.alertClaimTimeoutMs ?? 60_000);
+    const staleBefore = Math.max(
+      now - (this.deps.alertClaimTimeoutMs ?? 60_000),
+      this.deps.claimsStaleBefore ?? 0,
+    );
     if (pending.claimedAt !== undefined && pending.claimedAt >= staleBefore) {
       throw new AlertsInFlightError(`alerts of event ${eventId} are being published by another processor`);
     }

@@ -6,3 +6,10 @@ export function requiredEnv(name: string): string {
   }
   return value;
 }
+
+/** An optional epoch-milliseconds setting; unset or empty is undefined, anything else must be a whole number. */
+export function optionalEpochMs(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`expected epoch milliseconds, got "${value}"`);
+  return Number(value);
+}

@@ -25,7 +25,7 @@ function world() {
       return step.promise;
     },
   };
-  const processor = () =>
+  const processor = (claimsStaleBefore?: number) =>
     new EventProcessor({
       store,
       publisher,
@@ -33,12 +33,13 @@ function world() {
       logger: recordingLogger(),
       counters: recordingCounters(),
       alertClaimTimeoutMs: CLAIM_TIMEOUT_MS,
+      claimsStaleBefore,
       now: () => clock,
     });
   const advance = (ms: number) => {
     clock += ms;
   };
-  return { store, publishes, processor, advance };
+  return { store, publishes, processor, advance, now: () => clock };
 }
 
 const red = () => eventOf(change.templateQuality(1_760_000_000, 'RED'));
@@ -119,5 +120,25 @@ describe('alert outbox: claims under controlled interleavings', () => {
     expect(publishes).toHaveLength(2);
     publishes[1]?.step.open();
     await expect(b).resolves.toBe('duplicate');
+  });
+
+  it('a claim made before a restart is stale at once: the run that held it is gone', async () => {
+    const { publishes, processor, advance, now } = world();
+    const event = red();
+    // The old run commits and starts publishing, then dies (kill -9): its claim stays, its publish never ends.
+    void processor().process(event);
+    await settle();
+    expect(publishes).toHaveLength(1);
+    advance(10);
+    // A copy in the same run finds the claim fresh and waits for it...
+    await expect(processor().process(event)).rejects.toBeInstanceOf(AlertsInFlightError);
+    // ...a copy in the run started after it takes the alerts over at once, long before the claim times out.
+    const restarted = processor(now());
+    advance(10);
+    const after = restarted.process(event);
+    await settle();
+    expect(publishes).toHaveLength(2);
+    publishes[1]?.step.open();
+    await expect(after).resolves.toBe('duplicate');
   });
 });
