@@ -211,6 +211,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         }),
     );
 
+    // The alert feed first: SNS drops what is published before a subscriber exists, and a restart on a kept
+    // queue publishes owed alerts from its first batch.
+    const motoSqs = new SQSClient({ endpoint: proxy.endpoint });
+    const inbox = await subscribeInbox(resources.alertTopicArn, 'local-alert-inbox', motoSqs);
+    const alerts = new AlertFeed(motoSqs, inbox, options.onAlert);
+    alerts.start();
+    stops.push(() => alerts.stop());
+
     const sqs = new SQSClient({});
     const eventSource = new SqsEventSource({
       sqs,
@@ -222,12 +230,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     eventSource.start();
     stops.push(async () => void (await eventSource.stop()));
-
-    const motoSqs = new SQSClient({ endpoint: proxy.endpoint });
-    const inbox = await subscribeInbox(resources.alertTopicArn, 'local-alert-inbox', motoSqs);
-    const alerts = new AlertFeed(motoSqs, inbox, options.onAlert);
-    alerts.start();
-    stops.push(() => alerts.stop());
 
     // The owed-alerts sweep (EventBridge every 5 minutes on AWS): publishes what a message that gave up owes.
     const sweep: { handler: () => Promise<unknown> } = await import('../functions/alert-sweep/handler.ts');
