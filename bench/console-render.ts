@@ -80,7 +80,10 @@ async function timeToSearch(page: Page, url: string): Promise<number> {
     await page.getByLabel('Search name').fill(name);
     await page.waitForFunction(
       (wanted) => {
-        const rows = document.querySelectorAll('main table tbody tr');
+        // Runs in the page: its DOM, typed here without pulling DOM types into the Node program.
+        type Rows = ArrayLike<{ textContent: string | null }>;
+        const page = globalThis as unknown as { document: { querySelectorAll(selector: string): Rows } };
+        const rows = page.document.querySelectorAll('main table tbody tr');
         return rows.length === 1 && rows[0]?.textContent?.includes(wanted);
       },
       name,
