@@ -48,7 +48,15 @@ export const ALERT_KINDS = [
   'poller-cannot-read-waba',
   'poller-access-restored',
 ] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+/**
+ * Messages about alerts rather than about one transition (alert-policy.ts, digest-flush.ts): a flapping entity,
+ * a digest of many alerts of one kind, a reminder of a CRITICAL incident still open.
+ */
+export const NOTICE_KINDS = ['entity-flapping', 'alert-digest', 'incident-reminder'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/** The kinds the rules decide from transitions. */
+export type RuleAlertKind = (typeof ALERT_KINDS)[number];
+export type AlertKind = RuleAlertKind | NoticeKind;
 
 /** What people are told, decided purely from one transition and the entity's state after it. */
 export interface Alert {

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EntityRef } from '../events/quality-event.ts';
+import type { IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { EntityState } from '../state/entity-state.ts';
 import {
   type AlertItem,
@@ -17,6 +18,8 @@ import {
   eventPk,
   GSI1,
   type HistoryItem,
+  HELD_ALERTS_INDEX_PK,
+  type IncidentItem,
   OWED_ALERTS_INDEX_PK,
   STATE_SK,
   type StateItem,
@@ -26,6 +29,7 @@ import {
 export interface StoredState {
   readonly state: EntityState;
   readonly revision: number;
+  readonly incidents?: IncidentLedger;
 }
 
 /** Everything one event writes, committed atomically in one TransactWriteItems call. */
@@ -35,6 +39,14 @@ export interface EventCommit {
   /** Absent for a late event: it is recorded, the state does not change. */
   readonly state?: { readonly item: StateItem; readonly expectedRevision: number | undefined };
   readonly alerts: readonly AlertItem[];
+  /**
+   * Incidents the event opened, changed or resolved, and those it made disappear (a late event that moved an
+   * opening): derived from the ledger on the state item, whose revision condition guards them too.
+   */
+  readonly incidents?: {
+    readonly put: readonly IncidentItem[];
+    readonly delete: readonly { readonly pk: string; readonly sk: string }[];
+  };
 }
 
 export type CommitResult = 'committed' | 'stale-state' | 'already-processed';
@@ -43,6 +55,8 @@ export interface PendingAlerts {
   readonly alerts: readonly StoredAlert[];
   /** Epoch ms of the claim on them, if any. */
   readonly claimedAt?: number;
+  /** Still listed for the sweep (owed or held), even if every alert was struck off one by one. */
+  readonly listed?: boolean;
 }
 
 /** The processor's access to the table: the one writer of state. */
@@ -62,7 +76,7 @@ export class StateStore {
     );
     if (!Item) return undefined;
     const item = Item as StateItem;
-    return { state: item.state, revision: item.revision };
+    return { state: item.state, revision: item.revision, ...(item.incidents ? { incidents: item.incidents } : {}) };
   }
 
   /**
@@ -96,6 +110,10 @@ export class StateStore {
       });
     }
     for (const alert of commit.alerts) items.push({ Put: { TableName: this.tableName, Item: alert } });
+    for (const incident of commit.incidents?.put ?? [])
+      items.push({ Put: { TableName: this.tableName, Item: incident } });
+    for (const key of commit.incidents?.delete ?? [])
+      items.push({ Delete: { TableName: this.tableName, Key: key } });
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return 'committed';
@@ -121,7 +139,11 @@ export class StateStore {
     );
     if (!Item) return undefined;
     const item = Item as EventItem;
-    return { alerts: Object.values(item.pendingAlerts ?? {}), claimedAt: item.alertsClaimedAt };
+    return {
+      alerts: Object.values(item.pendingAlerts ?? {}),
+      claimedAt: item.alertsClaimedAt,
+      listed: item.gsi1pk !== undefined,
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { EntityKind, EntityRef, QualityEvent } from '../events/quality-event.ts';
+import type { Incident, IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { ApplyOutcome } from '../state/apply-event.ts';
 import type { EntityState } from '../state/entity-state.ts';
 import type { Transition } from '../state/transition.ts';
@@ -16,6 +17,9 @@ import { TABLE_SCHEMA } from './table-schema.ts';
  * | event   | EVENT#{eventId}            | EVENT                           |              |                     |
  * | alert   | ALERT#{alertId}            | ALERT                           | alert        | {createdAt}#{id}    |
  * | event owing alerts | (as event)      | EVENT                           | owed-alerts  | {processedAt}#{id}  |
+ * | event holding alerts for a digest | (as event) | EVENT             | held-alerts  | {heldUntil}#{id}    |
+ * | incident | ENTITY#{kind}#{entityId}  | INCIDENT#{openedVersion}#{concern} | incident#open / incident#resolved | {openedAt}#{id} |
+ * | digest  | DIGEST#{digestId}          | DIGEST                          | digest       | {createdAt}#{id}    |
  *
  * The event item is the idempotency marker and the outbox of alerts not yet published. While it owes alerts it
  * is listed under `owed-alerts` (a sparse index entry, removed with the last alert), so that the owed-alerts
@@ -27,6 +31,12 @@ export const ALERT_SK = 'ALERT';
 export const HISTORY_PREFIX = 'HISTORY#';
 export const ALERT_INDEX_PK = 'alert';
 export const OWED_ALERTS_INDEX_PK = 'owed-alerts';
+/** Events whose alerts wait for their digest window to close (the sweep flushes them). */
+export const HELD_ALERTS_INDEX_PK = 'held-alerts';
+export const INCIDENT_PREFIX = 'INCIDENT#';
+export const INCIDENT_INDEX_PK = { open: 'incident#open', resolved: 'incident#resolved' } as const;
+export const DIGEST_SK = 'DIGEST';
+export const DIGEST_INDEX_PK = 'digest';
 export const GSI1 = TABLE_SCHEMA.gsi1.name;
 
 export const entityPk = (entity: EntityRef) => `ENTITY#${entity.kind}#${entity.id}`;
@@ -44,6 +54,8 @@ export interface StateItem {
   /** Optimistic concurrency: every write of the state increments it, conditioned on the value read. */
   readonly revision: number;
   readonly state: EntityState;
+  /** What each event said about the entity's concerns: its incidents are derived from it (incident-ledger.ts). */
+  readonly incidents?: IncidentLedger;
 }
 
 export interface HistoryItem {
@@ -84,14 +96,50 @@ export interface EventItem {
    * processor publishes them (two copies of one event processed at once must not alert twice).
    */
   readonly alertsClaimedAt?: number;
-  /** Present while alerts are owed: the owed-alerts listing. */
-  readonly gsi1pk?: typeof OWED_ALERTS_INDEX_PK;
+  /** Present while alerts are owed: the owed-alerts listing (held-alerts while some wait for a digest). */
+  readonly gsi1pk?: typeof OWED_ALERTS_INDEX_PK | typeof HELD_ALERTS_INDEX_PK;
   readonly gsi1sk?: string;
   readonly expiresAt?: number;
 }
 
 export interface StoredAlert extends Alert {
   readonly createdAt: string;
+  /**
+   * ISO-8601 end of the digest window this alert waits for: the owed-alerts sweep publishes it then, alone or
+   * in one digest with the others of its WABA and kind (alert-policy.ts). Absent: published at once.
+   */
+  readonly heldUntil?: string;
+  /** The incident the alert opened, updated or resolved. */
+  readonly incidentId?: string;
+}
+
+export interface IncidentItem extends Incident {
+  readonly pk: string;
+  readonly sk: string;
+  readonly gsi1pk: (typeof INCIDENT_INDEX_PK)[keyof typeof INCIDENT_INDEX_PK];
+  readonly gsi1sk: string;
+  readonly itemType: 'incident';
+  readonly expiresAt?: number;
+}
+
+/** One message that stood for many alerts of one kind in one WABA within one window. */
+export interface DigestItem {
+  readonly pk: string;
+  readonly sk: typeof DIGEST_SK;
+  readonly gsi1pk: typeof DIGEST_INDEX_PK;
+  readonly gsi1sk: string;
+  readonly itemType: 'digest';
+  readonly id: string;
+  readonly wabaId: string;
+  readonly kind: string;
+  readonly windowEnd: string;
+  readonly count: number;
+  readonly alertIds: readonly string[];
+  readonly entityIds: readonly string[];
+  readonly createdAt: string;
+  /** Epoch ms of the claim of the sweep publishing it. */
+  readonly claimedAt?: number;
+  readonly publishedAt?: string;
 }
 
 export interface AlertItem extends StoredAlert {
@@ -103,7 +151,7 @@ export interface AlertItem extends StoredAlert {
   readonly expiresAt?: number;
 }
 
-export function stateItemOf(state: EntityState, revision: number): StateItem {
+export function stateItemOf(state: EntityState, revision: number, incidents?: IncidentLedger): StateItem {
   const entity = { kind: state.kind, id: state.id };
   return {
     pk: entityPk(entity),
@@ -113,6 +161,23 @@ export function stateItemOf(state: EntityState, revision: number): StateItem {
     itemType: 'state',
     revision,
     state,
+    ...(incidents && Object.keys(incidents).length > 0 ? { incidents } : {}),
+  };
+}
+
+export const incidentSk = (incident: Pick<Incident, 'openedVersion' | 'concern'>) =>
+  `${INCIDENT_PREFIX}${incident.openedVersion}#${incident.concern}`;
+
+export function incidentItemOf(incident: Incident, expiresAt: number | undefined): IncidentItem {
+  return {
+    ...incident,
+    pk: entityPk({ kind: incident.entityKind, id: incident.entityId }),
+    sk: incidentSk(incident),
+    gsi1pk: INCIDENT_INDEX_PK[incident.state],
+    gsi1sk: `${new Date(incident.openedAt).toISOString()}#${incident.id}`,
+    itemType: 'incident',
+    // Open incidents stay until resolved, whatever the retention.
+    ...(expiresAt === undefined || incident.state === 'open' ? {} : { expiresAt }),
   };
 }
 
@@ -159,12 +224,26 @@ export function eventItemOf(
       ? {
           pendingAlerts: Object.fromEntries(alerts.map((alert) => [alert.id, alert])),
           alertsClaimedAt: Date.parse(processedAt),
-          gsi1pk: OWED_ALERTS_INDEX_PK,
-          gsi1sk: `${processedAt}#${event.id}`,
+          ...owedListingOf(alerts, processedAt, event.id),
         }
       : {}),
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
+}
+
+/** Where the sweep finds an event that owes alerts: by when it was processed, or when its digest window ends. */
+function owedListingOf(
+  alerts: readonly StoredAlert[],
+  processedAt: string,
+  eventId: string,
+): Pick<EventItem, 'gsi1pk' | 'gsi1sk'> {
+  const heldUntil = alerts
+    .map((alert) => alert.heldUntil)
+    .filter((until): until is string => until !== undefined)
+    .sort()[0];
+  return heldUntil === undefined
+    ? { gsi1pk: OWED_ALERTS_INDEX_PK, gsi1sk: `${processedAt}#${eventId}` }
+    : { gsi1pk: HELD_ALERTS_INDEX_PK, gsi1sk: `${heldUntil}#${eventId}` };
 }
 
 export function alertItemOf(alert: StoredAlert, expiresAt: number | undefined): AlertItem {

@@ -1,7 +1,9 @@
 import type { EntityRef } from '../../shared/events/quality-event.ts';
 import type { EventCommit, PendingAlerts, StateStore, StoredState } from '../../shared/store/state-store.ts';
 import {
+  type AlertItem,
   type EventItem,
+  type IncidentItem,
   entityPk,
   OWED_ALERTS_INDEX_PK,
   type StoredAlert,
@@ -26,6 +28,8 @@ type Store = Pick<
 export class InMemoryStateStore implements Store {
   readonly states = new Map<string, StoredState>();
   readonly markers = new Map<string, EventItem>();
+  readonly incidents = new Map<string, IncidentItem>();
+  readonly alerts = new Map<string, AlertItem>();
 
   async read(entity: EntityRef): Promise<StoredState | undefined> {
     return this.states.get(entityPk(entity));
@@ -39,8 +43,12 @@ export class InMemoryStateStore implements Store {
       this.states.set(commit.state.item.pk, {
         state: commit.state.item.state,
         revision: commit.state.item.revision,
+        ...(commit.state.item.incidents ? { incidents: commit.state.item.incidents } : {}),
       });
     }
+    for (const key of commit.incidents?.delete ?? []) this.incidents.delete(`${key.pk}|${key.sk}`);
+    for (const item of commit.incidents?.put ?? []) this.incidents.set(`${item.pk}|${item.sk}`, item);
+    for (const alert of commit.alerts) this.alerts.set(alert.id, alert);
     this.markers.set(commit.event.pk, structuredClone(commit.event));
     return 'committed';
   }
@@ -48,7 +56,11 @@ export class InMemoryStateStore implements Store {
   async pendingAlerts(eventId: string): Promise<PendingAlerts | undefined> {
     const marker = this.marker(eventId);
     if (!marker) return undefined;
-    return { alerts: Object.values(marker.pendingAlerts ?? {}), claimedAt: marker.alertsClaimedAt };
+    return {
+      alerts: Object.values(marker.pendingAlerts ?? {}),
+      claimedAt: marker.alertsClaimedAt,
+      listed: marker.gsi1pk !== undefined,
+    };
   }
 
   async claimPendingAlerts(eventId: string, now: number, staleBefore: number) {
