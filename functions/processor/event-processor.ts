@@ -1,5 +1,5 @@
-import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { type AlertPolicySettings, applyAlertPolicy } from '../../shared/alerts/alert-policy.ts';
+import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import { sameJson } from '../../shared/events/canonical-json.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
@@ -65,6 +65,9 @@ const NO_POLICY: AlertPolicySettings = {
 };
 
 export type ProcessOutcome = ApplyOutcome;
+
+/** Which held alerts the sweep sends one by one now (their window ended and no digest stands for them). */
+export type HeldAlertRelease = (alert: StoredAlert) => boolean;
 
 /** Another processor is publishing this event's alerts right now: let SQS retry the record later. */
 export class AlertsInFlightError extends Error {
@@ -146,7 +149,8 @@ export class EventProcessor {
       else if (stored) this.deps.cache.set(key, stored);
       this.deps.counters.count(result.outcome === 'applied' ? 'EventsApplied' : 'EventsLate', 1);
       if (event.source === 'poll') this.countDrift(event, result.transitions);
-      if (policy.suppressed.length > 0) this.deps.counters.count('AlertsSuppressed', policy.suppressed.length);
+      if (policy.suppressed.length > 0)
+        this.deps.counters.count('AlertsSuppressed', policy.suppressed.length);
       // The commit made this processor the holder of the claim, stamped with its own time. Held alerts wait for
       // the sweep, which publishes them alone or in a digest once their window closed.
       await this.publish(event.id, alerts, now);
@@ -210,13 +214,12 @@ export class EventProcessor {
   /**
    * Publishes what an already-processed event still owes, once no other processor holds a fresh claim on it;
    * the number published. Used by redelivered events and by the owed-alerts sweep. Alerts held for a digest
-   * stay for the sweep unless their window ended before `releaseHeldBefore` (ISO-8601).
+   * stay for the sweep, which releases those it sends one by one.
    */
-  async publishOwed(eventId: string, releaseHeldBefore?: string): Promise<number> {
+  async publishOwed(eventId: string, release?: HeldAlertRelease): Promise<number> {
     const pending = await this.deps.store.pendingAlerts(eventId);
     if (!pending) return 0;
-    const due = (alert: StoredAlert) =>
-      alert.heldUntil === undefined || (releaseHeldBefore !== undefined && alert.heldUntil <= releaseHeldBefore);
+    const due = (alert: StoredAlert) => alert.heldUntil === undefined || release?.(alert) === true;
     if (pending.alerts.length === 0) {
       // Everything was struck off one by one (a digest covered them): end the listing too.
       if (pending.listed) await this.deps.store.markAlertsPublished(eventId);
@@ -233,7 +236,7 @@ export class EventProcessor {
       throw new AlertsInFlightError(`alerts of event ${eventId} were claimed by another processor`);
     const publishing = claimed.filter(due);
     this.deps.logger.info('publishing alerts left pending', { eventId, alerts: publishing.length });
-    await this.publish(eventId, claimed, now, releaseHeldBefore);
+    await this.publish(eventId, claimed, now, release);
     return publishing.length;
   }
 
@@ -246,12 +249,12 @@ export class EventProcessor {
     eventId: string,
     alerts: readonly StoredAlert[],
     claimedAt: number,
-    releaseHeldBefore?: string,
+    release?: HeldAlertRelease,
   ): Promise<void> {
-    if (alerts.length === 0) return;
-    const isDue = (alert: StoredAlert) =>
-      alert.heldUntil === undefined || (releaseHeldBefore !== undefined && alert.heldUntil <= releaseHeldBefore);
+    const isDue = (alert: StoredAlert) => alert.heldUntil === undefined || release?.(alert) === true;
     const due = alerts.filter(isDue);
+    // Nothing due: nothing was claimed (eventItemOf) or publishOwed did not claim.
+    if (due.length === 0) return;
     const staying = alerts.length - due.length;
     try {
       for (const [index, alert] of due.entries()) {

@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { alertPolicyFromEnv } from '../../shared/config/alert-policy-env.ts';
 import { requiredEnv } from '../../shared/config/env.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
@@ -27,6 +28,7 @@ const processor = new EventProcessor({
   counters,
   historyTtlDays: historyTtlDays > 0 ? historyTtlDays : undefined,
   alertClaimTimeoutMs,
+  alertPolicy: alertPolicyFromEnv(),
 });
 const batch = new BatchProcessor(EventType.SQS);
 

@@ -59,8 +59,10 @@ export function recordSignals(
 
 function trim(list: Signal[]): Signal[] {
   while (list.length > MAX_SIGNALS_PER_CONCERN) {
-    const repeat = list.findIndex((s, i) => i > 0 && s.r === list[i - 1]?.r && s.value === list[i - 1]?.value);
-    list.splice(repeat > 0 ? repeat : 0, 1);
+    const repeat = list.findIndex(
+      (s, i) => i > 0 && s.r === list[i - 1]?.r && s.value === list[i - 1]?.value,
+    );
+    list.splice(Math.max(repeat, 0), 1);
   }
   return list;
 }
@@ -144,7 +146,11 @@ export function incidentsOf(
  * How many times a concern went from fine to trouble or back within `windowMs` up to `at` (epoch ms): what
  * flap control counts.
  */
-export function alternationsWithin(signals: readonly Signal[] | undefined, at: number, windowMs: number): number {
+export function alternationsWithin(
+  signals: readonly Signal[] | undefined,
+  at: number,
+  windowMs: number,
+): number {
   let count = 0;
   const list = signals ?? [];
   for (let i = 1; i < list.length; i += 1) {

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -12,13 +13,16 @@ import type { IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { EntityState } from '../state/entity-state.ts';
 import {
   type AlertItem,
+  DIGEST_SK,
+  type DigestItem,
+  digestPk,
   EVENT_SK,
   type EventItem,
   entityPk,
   eventPk,
   GSI1,
-  type HistoryItem,
   HELD_ALERTS_INDEX_PK,
+  type HistoryItem,
   type IncidentItem,
   OWED_ALERTS_INDEX_PK,
   STATE_SK,
@@ -76,7 +80,11 @@ export class StateStore {
     );
     if (!Item) return undefined;
     const item = Item as StateItem;
-    return { state: item.state, revision: item.revision, ...(item.incidents ? { incidents: item.incidents } : {}) };
+    return {
+      state: item.state,
+      revision: item.revision,
+      ...(item.incidents ? { incidents: item.incidents } : {}),
+    };
   }
 
   /**
@@ -211,6 +219,92 @@ export class StateStore {
       }),
     );
     return Items.map((item) => String(item.pk).slice('EVENT#'.length));
+  }
+
+  /**
+   * Events holding alerts whose digest window ended before `windowEndedBefore` (ISO-8601), oldest window first,
+   * every page up to `limit` events: what the sweep flushes, alone or as digests.
+   */
+  async heldAlerts(windowEndedBefore: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :held AND gsi1sk < :before',
+          ExpressionAttributeValues: { ':held': HELD_ALERTS_INDEX_PK, ':before': windowEndedBefore },
+          ProjectionExpression: 'pk',
+          Limit: Math.min(1000, limit - ids.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      ids.push(...(result.Items ?? []).map((item) => String(item.pk).slice('EVENT#'.length)));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && ids.length < limit);
+    return ids;
+  }
+
+  async digest(digestId: string): Promise<DigestItem | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: digestPk(digestId), sk: DIGEST_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as DigestItem | undefined;
+  }
+
+  /** Records a digest and the alerts it stands for, unless one exists already; the one that counts. */
+  async createDigest(item: DigestItem): Promise<DigestItem> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return item;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.digest(item.id);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  /** Takes the right to publish a digest (not yet published, no fresh claim); false when another holds it. */
+  async claimDigest(digestId: string, now: number, staleBefore: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: digestPk(digestId), sk: DIGEST_SK },
+          UpdateExpression: 'SET claimedAt = :now',
+          ConditionExpression:
+            'attribute_not_exists(publishedAt) AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async digestPublished(digestId: string, publishedAt: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: digestPk(digestId), sk: DIGEST_SK },
+        UpdateExpression: 'SET publishedAt = :at REMOVE claimedAt',
+        ExpressionAttributeValues: { ':at': publishedAt },
+      }),
+    );
   }
 
   /** One alert is out: it is no longer owed, whatever happens to the others. */

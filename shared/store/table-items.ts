@@ -42,6 +42,7 @@ export const GSI1 = TABLE_SCHEMA.gsi1.name;
 export const entityPk = (entity: EntityRef) => `ENTITY#${entity.kind}#${entity.id}`;
 export const eventPk = (eventId: string) => `EVENT#${eventId}`;
 export const alertPk = (alertId: string) => `ALERT#${alertId}`;
+export const digestPk = (digestId: string) => `DIGEST#${digestId}`;
 export const historySk = (event: Pick<QualityEvent, 'eventTime' | 'id'>) =>
   `${HISTORY_PREFIX}${String(Math.max(0, Math.trunc(event.eventTime))).padStart(15, '0')}#${event.id}`;
 
@@ -223,7 +224,10 @@ export function eventItemOf(
     ...(alerts.length > 0
       ? {
           pendingAlerts: Object.fromEntries(alerts.map((alert) => [alert.id, alert])),
-          alertsClaimedAt: Date.parse(processedAt),
+          // Alerts that all wait for a digest are the sweep's: no claim to give back.
+          ...(alerts.some((alert) => alert.heldUntil === undefined)
+            ? { alertsClaimedAt: Date.parse(processedAt) }
+            : {}),
           ...owedListingOf(alerts, processedAt, event.id),
         }
       : {}),

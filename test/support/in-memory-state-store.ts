@@ -2,9 +2,11 @@ import type { EntityRef } from '../../shared/events/quality-event.ts';
 import type { EventCommit, PendingAlerts, StateStore, StoredState } from '../../shared/store/state-store.ts';
 import {
   type AlertItem,
+  type DigestItem,
   type EventItem,
-  type IncidentItem,
   entityPk,
+  HELD_ALERTS_INDEX_PK,
+  type IncidentItem,
   OWED_ALERTS_INDEX_PK,
   type StoredAlert,
 } from '../../shared/store/table-items.ts';
@@ -19,6 +21,11 @@ type Store = Pick<
   | 'alertPublished'
   | 'markAlertsPublished'
   | 'owedAlerts'
+  | 'heldAlerts'
+  | 'digest'
+  | 'createDigest'
+  | 'claimDigest'
+  | 'digestPublished'
 >;
 
 /**
@@ -30,6 +37,7 @@ export class InMemoryStateStore implements Store {
   readonly markers = new Map<string, EventItem>();
   readonly incidents = new Map<string, IncidentItem>();
   readonly alerts = new Map<string, AlertItem>();
+  readonly digests = new Map<string, DigestItem>();
 
   async read(entity: EntityRef): Promise<StoredState | undefined> {
     return this.states.get(entityPk(entity));
@@ -99,6 +107,38 @@ export class InMemoryStateStore implements Store {
       .sort((a, b) => ((a.gsi1sk ?? '') < (b.gsi1sk ?? '') ? -1 : 1))
       .slice(0, limit)
       .map((m) => m.pk.slice('EVENT#'.length));
+  }
+
+  async heldAlerts(windowEndedBefore: string, limit: number): Promise<string[]> {
+    return [...this.markers.values()]
+      .filter((m) => m.gsi1pk === HELD_ALERTS_INDEX_PK && (m.gsi1sk ?? '') < windowEndedBefore)
+      .sort((a, b) => ((a.gsi1sk ?? '') < (b.gsi1sk ?? '') ? -1 : 1))
+      .slice(0, limit)
+      .map((m) => m.pk.slice('EVENT#'.length));
+  }
+
+  async digest(digestId: string): Promise<DigestItem | undefined> {
+    return this.digests.get(digestId);
+  }
+
+  async createDigest(item: DigestItem): Promise<DigestItem> {
+    const existing = this.digests.get(item.id);
+    if (existing) return existing;
+    this.digests.set(item.id, structuredClone(item));
+    return item;
+  }
+
+  async claimDigest(digestId: string, now: number, staleBefore: number): Promise<boolean> {
+    const digest = this.digests.get(digestId);
+    if (!digest || digest.publishedAt !== undefined) return false;
+    if (digest.claimedAt !== undefined && digest.claimedAt >= staleBefore) return false;
+    this.digests.set(digestId, { ...digest, claimedAt: now });
+    return true;
+  }
+
+  async digestPublished(digestId: string, publishedAt: string): Promise<void> {
+    const digest = this.digests.get(digestId);
+    if (digest) this.digests.set(digestId, { ...digest, publishedAt, claimedAt: undefined });
   }
 
   private marker(eventId: string): EventItem | undefined {

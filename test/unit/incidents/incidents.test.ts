@@ -24,7 +24,10 @@ function ledgerOf(events: readonly QualityEvent[]): IncidentLedger {
 function incidentsAfter(events: readonly QualityEvent[]) {
   const first = events[0];
   if (!first) return [];
-  return incidentsOf({ kind: first.entity.kind, id: first.entity.id, wabaId: first.wabaId }, ledgerOf(events));
+  return incidentsOf(
+    { kind: first.entity.kind, id: first.entity.id, wabaId: first.wabaId },
+    ledgerOf(events),
+  );
 }
 
 const summary = (events: readonly QualityEvent[]) =>
@@ -60,7 +63,9 @@ describe('incident lifecycle per entity kind', () => {
         change.templatePaused(minute(200), 'SECOND_PAUSE'),
         change.templateStatus(minute(560), 'APPROVED', { other_info: { title: 'UNPAUSE' } }),
       ],
-      expected: [{ concern: 'status', state: 'resolved', severity: 'CRITICAL', value: 'PAUSED', minutes: 560 }],
+      expected: [
+        { concern: 'status', state: 'resolved', severity: 'CRITICAL', value: 'PAUSED', minutes: 560 },
+      ],
     },
     {
       name: 'a status that says nothing about health (PENDING) neither opens nor resolves',
@@ -78,7 +83,9 @@ describe('incident lifecycle per entity kind', () => {
     {
       name: 'phone number FLAGGED opens a CRITICAL status incident, UNFLAGGED resolves it',
       steps: [change.phoneQuality(minute(0), 'FLAGGED'), change.phoneQuality(minute(90), 'UNFLAGGED')],
-      expected: [{ concern: 'status', state: 'resolved', severity: 'CRITICAL', value: 'FLAGGED', minutes: 90 }],
+      expected: [
+        { concern: 'status', state: 'resolved', severity: 'CRITICAL', value: 'FLAGGED', minutes: 90 },
+      ],
     },
   ])('$name', ({ steps, expected }) => {
     expect(summary(eventsOfSteps(steps))).toEqual(expected);
@@ -145,8 +152,8 @@ describe('property: order and duplicates do not matter', () => {
         fc.nat(),
         (steps, duplicates, seed) => {
           const events = eventsOfSteps(steps);
-          const inOrder = [...new Map(events.map((e) => [e.id, e])).values()].sort((a, b) =>
-            a.eventTime - b.eventTime || (a.id < b.id ? -1 : 1),
+          const inOrder = [...new Map(events.map((e) => [e.id, e])).values()].sort(
+            (a, b) => a.eventTime - b.eventTime || (a.id < b.id ? -1 : 1),
           );
           const shuffled = [...events, ...duplicates.map((d) => events[d % events.length] as QualityEvent)];
           // A seeded Fisher-Yates shuffle: fast-check shrinks the seed with the rest.
