@@ -1,4 +1,4 @@
-import { digestAlertOf, heldGroupsOf } from '../../shared/alerts/alert-digest.ts';
+import { digestAlertOf, digestIdOfAlert, heldGroupsOf } from '../../shared/alerts/alert-digest.ts';
 import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
@@ -48,6 +48,8 @@ export interface FlushResult {
 
 /** A processor may still be committing an alert of a window that just ended: wait this long after its end. */
 const COMMIT_GRACE_MS = 5_000;
+/** Above any ISO-8601 time: lists every held event. */
+const EVERY_HOLD = '9999';
 
 /**
  * Publishes the alerts held for digests once their window ended: a group of one WABA and kind above the threshold
@@ -58,7 +60,8 @@ const COMMIT_GRACE_MS = 5_000;
 export async function flushHeldAlerts(deps: HeldAlertsFlushDependencies): Promise<FlushResult> {
   const now = (deps.now ?? Date.now)();
   const endedBy = new Date(now - COMMIT_GRACE_MS).toISOString();
-  const eventIds = await deps.store.heldAlerts(endedBy, deps.limit ?? 3000);
+  // Every held event, ripe or not: a group goes out only when all of its members are ripe.
+  const eventIds = await deps.store.heldAlerts(EVERY_HOLD, deps.limit ?? 3000);
   const events: { eventId: string; alerts: readonly StoredAlert[] }[] = [];
   for (const eventId of eventIds) {
     const pending = await deps.store.pendingAlerts(eventId);
@@ -69,7 +72,10 @@ export async function flushHeldAlerts(deps: HeldAlertsFlushDependencies): Promis
   let failed = 0;
   // Alerts a digest stands for (or will, once it can be published): none of them goes out alone.
   const inDigests = new Set<string>();
-  for (const group of heldGroupsOf(events, endedBy)) {
+  const groups = heldGroupsOf(events, endedBy);
+  const ripe = new Set(groups.filter((group) => group.ripe).map((group) => group.id));
+  for (const group of groups) {
+    if (!group.ripe) continue;
     const existing = await deps.store.digest(group.id);
     if (!existing && group.alerts.length <= deps.digestThreshold) continue;
     const createdAt = new Date(now).toISOString();
@@ -117,7 +123,7 @@ export async function flushHeldAlerts(deps: HeldAlertsFlushDependencies): Promis
     try {
       alone += await deps.processor.publishOwed(
         eventId,
-        (alert) => alert.heldUntil !== undefined && alert.heldUntil <= endedBy && !inDigests.has(alert.id),
+        (alert) => ripe.has(digestIdOfAlert(alert)) && !inDigests.has(alert.id),
       );
     } catch (error) {
       if (error instanceof AlertsInFlightError) inFlight += 1;
@@ -145,7 +151,7 @@ function digestItemOf(group: ReturnType<typeof heldGroupsOf>[number], createdAt:
     id: group.id,
     wabaId: group.wabaId,
     kind: group.kind,
-    windowEnd: group.windowEnd,
+    window: group.window,
     count: group.alerts.length,
     alertIds: group.alerts.map((entry) => entry.alert.id),
     entityIds: [...new Set(group.alerts.map((entry) => entry.alert.entityId))],

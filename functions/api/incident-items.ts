@@ -34,7 +34,7 @@ export function digestOf(item: DigestItem) {
     wabaId: item.wabaId,
     kind: item.kind,
     count: item.count,
-    windowEnd: item.windowEnd,
+    window: item.window,
     createdAt: item.createdAt,
     ...(item.publishedAt ? { publishedAt: item.publishedAt } : {}),
     entityIds: item.entityIds,

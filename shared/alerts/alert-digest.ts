@@ -2,36 +2,51 @@ import { createHash } from 'node:crypto';
 import type { StoredAlert } from '../store/table-items.ts';
 import type { AlertSeverity } from './alert.ts';
 
-/** Alerts of one kind in one WABA whose digest window ended together. */
+/** Held alerts of one kind in one WABA whose events fall in one digest window. */
 export interface HeldGroup {
   readonly id: string;
   readonly wabaId: string;
   readonly kind: StoredAlert['kind'];
-  readonly windowEnd: string;
+  /** Start of the window (event time). */
+  readonly window: string;
+  /** Every alert's hold has ended: the group is complete as far as anyone can tell, and can go out. */
+  readonly ripe: boolean;
   readonly alerts: readonly { readonly eventId: string; readonly alert: StoredAlert }[];
 }
 
 /** How many entities a digest message names; the rest are in the read API. */
 export const DIGEST_NAMED_ENTITIES = 10;
 
-/** Groups the held alerts whose window ended by `windowEndedBy` (ISO-8601), by WABA, kind and window. */
+/** The digest a held alert may be part of: its WABA, kind and window. */
+export const digestIdOfAlert = (alert: StoredAlert) =>
+  digestIdOf(alert.wabaId, alert.kind, alert.digestWindow ?? alert.heldUntil ?? '');
+
+/**
+ * Groups held alerts by WABA, kind and window; a group is ripe once every alert's hold ended by `heldUntilBy`
+ * (ISO-8601). Only ripe groups go out, so a delivery still being applied is never split.
+ */
 export function heldGroupsOf(
   events: readonly { readonly eventId: string; readonly alerts: readonly StoredAlert[] }[],
-  windowEndedBy: string,
+  heldUntilBy: string,
 ): HeldGroup[] {
-  const groups = new Map<string, HeldGroup & { alerts: { eventId: string; alert: StoredAlert }[] }>();
+  type Building = { -readonly [K in keyof HeldGroup]: HeldGroup[K] } & {
+    alerts: { eventId: string; alert: StoredAlert }[];
+  };
+  const groups = new Map<string, Building>();
   for (const { eventId, alerts } of events) {
     for (const alert of alerts) {
-      if (alert.heldUntil === undefined || alert.heldUntil > windowEndedBy) continue;
-      const id = digestIdOf(alert.wabaId, alert.kind, alert.heldUntil);
-      const group = groups.get(id) ?? {
+      if (alert.heldUntil === undefined) continue;
+      const id = digestIdOfAlert(alert);
+      const group: Building = groups.get(id) ?? {
         id,
         wabaId: alert.wabaId,
         kind: alert.kind,
-        windowEnd: alert.heldUntil,
+        window: alert.digestWindow ?? alert.heldUntil,
+        ripe: true,
         alerts: [],
       };
       group.alerts.push({ eventId, alert });
+      if (alert.heldUntil > heldUntilBy) group.ripe = false;
       groups.set(id, group);
     }
   }
@@ -43,8 +58,8 @@ const compare = (a: StoredAlert, b: StoredAlert) =>
   a.eventTime - b.eventTime || (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0);
 
 /** The same WABA, kind and window always give the same digest: a second sweep finds the first one's. */
-export function digestIdOf(wabaId: string, kind: string, windowEnd: string): string {
-  return createHash('sha256').update(`digest|${wabaId}|${kind}|${windowEnd}`).digest('hex').slice(0, 32);
+export function digestIdOf(wabaId: string, kind: string, window: string): string {
+  return createHash('sha256').update(`digest|${wabaId}|${kind}|${window}`).digest('hex').slice(0, 32);
 }
 
 const RANK: Readonly<Record<AlertSeverity, number>> = { CRITICAL: 0, WARNING: 1, INFO: 2 };

@@ -72,7 +72,7 @@ export function applyAlertPolicy(input: PolicyInput): PolicyOutcome {
       }
       if (flap) decided = flap(decided);
     }
-    alerts.push(hold(decided, input.now, input.settings));
+    alerts.push(hold(decided, input.event, input.now, input.settings));
   }
   return { alerts, suppressed };
 }
@@ -130,10 +130,24 @@ function flapping(
   });
 }
 
-/** Every alert may be folded into a digest, except a phone number's CRITICAL ones: those are never held back. */
-function hold(alert: StoredAlert, now: number, settings: AlertPolicySettings): StoredAlert {
+/**
+ * Every alert may be folded into a digest, except a phone number's CRITICAL ones: those are never held back. A
+ * held alert waits one window after it was committed (so the rest of its delivery can join it), never longer
+ * than the window plus the sweep's period.
+ */
+function hold(
+  alert: StoredAlert,
+  event: QualityEvent,
+  now: number,
+  settings: AlertPolicySettings,
+): StoredAlert {
   if (settings.digestThreshold <= 0 || settings.digestWindowMs <= 0) return alert;
   if (alert.entityKind === 'phone-number' && alert.severity === 'CRITICAL') return alert;
-  const windowEnd = (Math.floor(now / settings.digestWindowMs) + 1) * settings.digestWindowMs;
-  return { ...alert, heldUntil: new Date(windowEnd).toISOString() };
+  const windowStart =
+    Math.floor(Math.max(0, event.eventTime) / settings.digestWindowMs) * settings.digestWindowMs;
+  return {
+    ...alert,
+    heldUntil: new Date(now + settings.digestWindowMs).toISOString(),
+    digestWindow: new Date(windowStart).toISOString(),
+  };
 }

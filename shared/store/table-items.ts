@@ -110,6 +110,11 @@ export interface StoredAlert extends Alert {
    * in one digest with the others of its WABA and kind (alert-policy.ts). Absent: published at once.
    */
   readonly heldUntil?: string;
+  /**
+   * ISO-8601 start of the digest window the alert's event falls in, by event time: one Meta delivery of many
+   * changes shares one entry time, so it lands in one window however long the processors take to apply it.
+   */
+  readonly digestWindow?: string;
   /** The incident the alert opened, updated or resolved. */
   readonly incidentId?: string;
 }
@@ -133,7 +138,8 @@ export interface DigestItem {
   readonly id: string;
   readonly wabaId: string;
   readonly kind: string;
-  readonly windowEnd: string;
+  /** Start of the window (event time) its alerts' events fall in. */
+  readonly window: string;
   readonly count: number;
   readonly alertIds: readonly string[];
   readonly entityIds: readonly string[];
