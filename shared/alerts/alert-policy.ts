@@ -124,8 +124,8 @@ function flapping(
     severity: 'WARNING',
     title: `${labelOf(input.state)} is flapping: its ${label} changed ${count} times in ${hours} h`,
     description:
-      `${alert.title}. Its ${label} went back and forth ${count} times within ${hours} hours. ` +
-      'Further changes are recorded (history, incidents) but not announced until it settles.',
+      `Its ${label} went back and forth ${count} times within ${hours} hours. ` +
+      `Further changes are recorded (history, incidents) but not announced until it settles. Latest: ${alert.title}.`,
     nextSteps: ['See the history of the entity for each change.', ...alert.nextSteps],
   });
 }
