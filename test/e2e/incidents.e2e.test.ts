@@ -80,7 +80,7 @@ describe('alerts people can live with, through npm start', () => {
     expect(second.output()).toMatch(/1000 alerts of WABA/);
     const digests = await fetchAll(second.url, '/v1/digests');
     expect(digests).toEqual([expect.objectContaining({ count: 1000, publishedAt: expect.any(String) })]);
-    expect((digests[0]?.entityIds as unknown[]).length).toBe(1000);
+    expect(digests[0]?.entityIds).toHaveLength(1000);
     const open = await fetchAll(second.url, '/v1/incidents');
     expect(open.filter((i) => i.concern === 'quality' && i.value === 'YELLOW')).toHaveLength(1000);
     // Every alert is still recorded on its own.
