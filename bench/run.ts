@@ -1,3 +1,4 @@
+import { benchAlertDigest } from './alert-digest.ts';
 import { benchBundles } from './bundles.ts';
 import { benchEndToEnd } from './e2e-throughput.ts';
 import { benchFuzz } from './fuzz.ts';
@@ -13,6 +14,7 @@ console.log(`# whatsapp-quality-monitor benchmarks (${new Date().toISOString()},
 await benchIngestCost();
 await benchBundles();
 await benchProcessor();
+await benchAlertDigest();
 await benchPollerCalls();
 await benchAnswerTime();
 await benchSustained();
