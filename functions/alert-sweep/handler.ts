@@ -11,6 +11,7 @@ import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { EventProcessor } from '../processor/event-processor.ts';
 import { flushHeldAlerts } from './held-alerts-flush.ts';
+import { remindOpenIncidents } from './incident-reminders.ts';
 import { sweepOwedAlerts } from './owed-alerts-sweep.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -35,7 +36,7 @@ const minAgeMs =
 
 /**
  * Runs on a schedule (every minute on AWS, on a timer locally): what messages that gave up still owe, then the
- * alerts held for digests whose window ended.
+ * alerts held for digests whose window ended, then reminders of CRITICAL incidents still open.
  */
 export const handler = async (_event?: unknown, context?: Context) => {
   if (context) logger.addContext(context);
@@ -51,7 +52,15 @@ export const handler = async (_event?: unknown, context?: Context) => {
       digestWindowMs: alertPolicy.digestWindowMs,
       claimTimeoutMs: alertClaimTimeoutMs,
     });
-    return { ...owed, held };
+    const reminders = await remindOpenIncidents({
+      store,
+      publisher,
+      logger,
+      counters,
+      reminderMs: alertPolicy.reminderMs,
+      claimTimeoutMs: alertClaimTimeoutMs,
+    });
+    return { ...owed, held, reminders };
   } finally {
     counters.flush();
   }

@@ -23,6 +23,7 @@ import {
   GSI1,
   HELD_ALERTS_INDEX_PK,
   type HistoryItem,
+  INCIDENT_INDEX_PK,
   type IncidentItem,
   OWED_ALERTS_INDEX_PK,
   STATE_SK,
@@ -302,6 +303,70 @@ export class StateStore {
         TableName: this.tableName,
         Key: { pk: digestPk(digestId), sk: DIGEST_SK },
         UpdateExpression: 'SET publishedAt = :at REMOVE claimedAt',
+        ExpressionAttributeValues: { ':at': publishedAt },
+      }),
+    );
+  }
+
+  /** Open incidents, the oldest first (what reminders go through). */
+  async openIncidents(limit: number): Promise<IncidentItem[]> {
+    const items: IncidentItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :open',
+          ExpressionAttributeValues: { ':open': INCIDENT_INDEX_PK.open },
+          Limit: Math.min(1000, limit - items.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((result.Items ?? []) as IncidentItem[]));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
+  }
+
+  /**
+   * Takes the right to send reminder number `ordinal` of an incident: once per ordinal, unless the sweep that
+   * took it died before it was out (its claim is then older than `staleBefore`).
+   */
+  async claimReminder(
+    incidentId: string,
+    ordinal: number,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `REMINDER#${incidentId}#${ordinal}`,
+            sk: 'REMINDER',
+            itemType: 'reminder',
+            claimedAt: now,
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (attribute_not_exists(publishedAt) AND claimedAt < :stale)',
+          ExpressionAttributeValues: { ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async reminderPublished(incidentId: string, ordinal: number, publishedAt: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `REMINDER#${incidentId}#${ordinal}`, sk: 'REMINDER' },
+        UpdateExpression: 'SET publishedAt = :at',
         ExpressionAttributeValues: { ':at': publishedAt },
       }),
     );

@@ -26,6 +26,9 @@ type Store = Pick<
   | 'createDigest'
   | 'claimDigest'
   | 'digestPublished'
+  | 'openIncidents'
+  | 'claimReminder'
+  | 'reminderPublished'
 >;
 
 /**
@@ -139,6 +142,30 @@ export class InMemoryStateStore implements Store {
   async digestPublished(digestId: string, publishedAt: string): Promise<void> {
     const digest = this.digests.get(digestId);
     if (digest) this.digests.set(digestId, { ...digest, publishedAt, claimedAt: undefined });
+  }
+
+  readonly reminders = new Map<string, { claimedAt: number; publishedAt?: string }>();
+
+  async openIncidents(limit: number): Promise<IncidentItem[]> {
+    return [...this.incidents.values()].filter((i) => i.state === 'open').slice(0, limit);
+  }
+
+  async claimReminder(
+    incidentId: string,
+    ordinal: number,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean> {
+    const key = `${incidentId}#${ordinal}`;
+    const existing = this.reminders.get(key);
+    if (existing && (existing.publishedAt !== undefined || existing.claimedAt >= staleBefore)) return false;
+    this.reminders.set(key, { claimedAt: now });
+    return true;
+  }
+
+  async reminderPublished(incidentId: string, ordinal: number, publishedAt: string): Promise<void> {
+    const key = `${incidentId}#${ordinal}`;
+    this.reminders.set(key, { claimedAt: this.reminders.get(key)?.claimedAt ?? 0, publishedAt });
   }
 
   private marker(eventId: string): EventItem | undefined {

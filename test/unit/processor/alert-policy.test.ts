@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flushHeldAlerts } from '../../../functions/alert-sweep/held-alerts-flush.ts';
+import { remindOpenIncidents } from '../../../functions/alert-sweep/incident-reminders.ts';
 import { EventProcessor } from '../../../functions/processor/event-processor.ts';
 import { type AlertPolicySettings, DEFAULT_ALERT_POLICY } from '../../../shared/alerts/alert-policy.ts';
 import { StateCache } from '../../../shared/store/state-cache.ts';
@@ -152,5 +153,34 @@ describe('incidents and flap control', () => {
     expect(kinds.at(-1)).toBe('entity-flapping');
     // Every change is still recorded: 6 YELLOW stretches, 5 of them resolved.
     expect([...w.store.incidents.values()].filter((i) => i.state === 'resolved')).toHaveLength(5);
+  });
+});
+
+describe('reminders', () => {
+  it('re-announce an open CRITICAL incident once per interval, saying how long it has been open', async () => {
+    const w = world({ ...DEFAULT_ALERT_POLICY, digestThreshold: 0 });
+    await w.process(templateQuality(6000, T0 / 1000, 'RED'));
+    await w.process(templateQuality(6001, T0 / 1000, 'YELLOW'));
+    const remind = (at: number) =>
+      remindOpenIncidents({
+        store: w.store,
+        publisher: { publish: async (alert) => void w.published.push(alert) },
+        logger: recordingLogger(),
+        counters: recordingCounters(),
+        reminderMs: DEFAULT_ALERT_POLICY.reminderMs,
+        claimTimeoutMs: 60_000,
+        now: () => at,
+      });
+    expect(await remind(T0 + 23 * 3_600_000)).toBe(0);
+    expect(await remind(T0 + 25 * 3_600_000)).toBe(1);
+    // The next sweep in the same interval sends nothing; the next interval sends the second reminder.
+    expect(await remind(T0 + 25 * 3_600_000 + 60_000)).toBe(0);
+    expect(await remind(T0 + 49 * 3_600_000)).toBe(1);
+    const reminders = w.published.filter((a) => a.kind === 'incident-reminder');
+    expect(reminders.map((a) => a.title)).toEqual([
+      expect.stringContaining('Still open after 1 d 1 h'),
+      expect.stringContaining('Still open after 2 d 1 h'),
+    ]);
+    expect(reminders.every((a) => a.entityId.endsWith(':6000'))).toBe(true);
   });
 });
