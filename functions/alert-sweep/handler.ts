@@ -10,6 +10,7 @@ import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { EventProcessor } from '../processor/event-processor.ts';
+import { summarizeSettledFlaps } from './flap-summaries.ts';
 import { flushHeldAlerts } from './held-alerts-flush.ts';
 import { remindOpenIncidents } from './incident-reminders.ts';
 import { sweepOwedAlerts } from './owed-alerts-sweep.ts';
@@ -36,7 +37,8 @@ const minAgeMs =
 
 /**
  * Runs on a schedule (every minute on AWS, on a timer locally): what messages that gave up still owe, then the
- * alerts held for digests whose window ended, then reminders of CRITICAL incidents still open.
+ * alerts held for digests whose window ended, reminders of CRITICAL incidents still open, and the summaries of
+ * flapping concerns that settled.
  */
 export const handler = async (_event?: unknown, context?: Context) => {
   if (context) logger.addContext(context);
@@ -60,7 +62,16 @@ export const handler = async (_event?: unknown, context?: Context) => {
       reminderMs: alertPolicy.reminderMs,
       claimTimeoutMs: alertClaimTimeoutMs,
     });
-    return { ...owed, held, reminders };
+    const flapSummaries = await summarizeSettledFlaps({
+      store,
+      publisher,
+      logger,
+      counters,
+      flapAlternations: alertPolicy.flapAlternations,
+      flapWindowMs: alertPolicy.flapWindowMs,
+      claimTimeoutMs: alertClaimTimeoutMs,
+    });
+    return { ...owed, held, reminders, flapSummaries };
   } finally {
     counters.flush();
   }

@@ -20,6 +20,7 @@ import {
   alertItemOf,
   entityPk,
   eventItemOf,
+  flapItemOf,
   historyItemOf,
   type IncidentItem,
   incidentItemOf,
@@ -136,6 +137,9 @@ export class EventProcessor {
         // Alerts flap control keeps quiet are not listed as alerts: history and the incident record the change.
         alerts: alerts.map((alert) => alertItemOf(alert, expiresAt)),
         incidents: { put: incidents.put, delete: incidents.delete },
+        flaps: policy.flapsStarted.map((flap) =>
+          flapItemOf(result.state, flap, this.flapCheckAt(flap.since, now)),
+        ),
       });
       if (outcome === 'already-processed') return this.finishDuplicate(event);
       if (outcome === 'stale-state') {
@@ -279,6 +283,12 @@ export class EventProcessor {
       throw error;
     }
     if (staying > 0) await this.deps.store.releaseAlertsClaim(eventId, claimedAt);
+  }
+
+  /** When the sweep first looks whether a flapping concern settled: when its flap window ends. */
+  private flapCheckAt(since: number, now: number): string {
+    const windowMs = this.deps.alertPolicy?.flapWindowMs ?? 0;
+    return new Date(Math.max(now, since + windowMs)).toISOString();
   }
 
   private expiresAt(now: number): number | undefined {

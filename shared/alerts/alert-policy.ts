@@ -53,11 +53,23 @@ export interface PolicyOutcome {
   readonly alerts: StoredAlert[];
   /** Alerts flap control keeps quiet (recorded in history and incidents, not sent). */
   readonly suppressed: StoredAlert[];
+  /** Concerns that started flapping with this event: the sweep sends a summary once each settles. */
+  readonly flapsStarted: FlapStart[];
+}
+
+export interface FlapStart {
+  readonly concern: string;
+  readonly label: string;
+  /** The entity as people read it. */
+  readonly entityLabel: string;
+  /** Event time (epoch ms) of the alternation that crossed the limit. */
+  readonly since: number;
 }
 
 export function applyAlertPolicy(input: PolicyInput): PolicyOutcome {
   const alerts: StoredAlert[] = [];
   const suppressed: StoredAlert[] = [];
+  const flapsStarted: FlapStart[] = [];
   for (const alert of input.alerts) {
     const attribute = alert.transitionId.slice(alert.eventId.length + 1);
     const concern = concernOf(alert.entityKind, attribute);
@@ -70,11 +82,19 @@ export function applyAlertPolicy(input: PolicyInput): PolicyOutcome {
         suppressed.push(decided);
         continue;
       }
-      if (flap) decided = flap(decided);
+      if (flap) {
+        decided = flap(decided);
+        flapsStarted.push({
+          concern: concern.name,
+          label: concern.label,
+          entityLabel: labelOf(input.state),
+          since: input.event.eventTime,
+        });
+      }
     }
     alerts.push(hold(decided, input.event, input.now, input.settings));
   }
-  return { alerts, suppressed };
+  return { alerts, suppressed, flapsStarted };
 }
 
 /** The incident the event belongs to: the one it opened, updated or resolved. */

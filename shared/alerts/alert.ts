@@ -49,10 +49,11 @@ export const ALERT_KINDS = [
   'poller-access-restored',
 ] as const;
 /**
- * Messages about alerts rather than about one transition (alert-policy.ts, digest-flush.ts): a flapping entity,
- * a digest of many alerts of one kind, a reminder of a CRITICAL incident still open.
+ * Messages about alerts rather than about one transition (alert-policy.ts, functions/alert-sweep/): a flapping
+ * entity, its summary once it settled, a reminder of a CRITICAL incident still open. (A digest keeps the kind of
+ * the alerts it stands for, so that filter policies on `kind` still select it.)
  */
-export const NOTICE_KINDS = ['entity-flapping', 'alert-digest', 'incident-reminder'] as const;
+export const NOTICE_KINDS = ['entity-flapping', 'flapping-settled', 'incident-reminder'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 /** The kinds the rules decide from transitions. */
 export type RuleAlertKind = (typeof ALERT_KINDS)[number];

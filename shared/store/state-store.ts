@@ -20,6 +20,9 @@ import {
   type EventItem,
   entityPk,
   eventPk,
+  FLAP_SK,
+  FLAPPING_INDEX_PK,
+  type FlapItem,
   GSI1,
   HELD_ALERTS_INDEX_PK,
   type HistoryItem,
@@ -52,6 +55,8 @@ export interface EventCommit {
     readonly put: readonly IncidentItem[];
     readonly delete: readonly { readonly pk: string; readonly sk: string }[];
   };
+  /** Concerns that started flapping with this event. */
+  readonly flaps?: readonly FlapItem[];
 }
 
 export type CommitResult = 'committed' | 'stale-state' | 'already-processed';
@@ -123,6 +128,7 @@ export class StateStore {
       items.push({ Put: { TableName: this.tableName, Item: incident } });
     for (const key of commit.incidents?.delete ?? [])
       items.push({ Delete: { TableName: this.tableName, Key: key } });
+    for (const flap of commit.flaps ?? []) items.push({ Put: { TableName: this.tableName, Item: flap } });
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return 'committed';
@@ -304,6 +310,69 @@ export class StateStore {
         Key: { pk: digestPk(digestId), sk: DIGEST_SK },
         UpdateExpression: 'SET publishedAt = :at REMOVE claimedAt',
         ExpressionAttributeValues: { ':at': publishedAt },
+      }),
+    );
+  }
+
+  /** Flapping concerns due for a check before `before` (ISO-8601). */
+  async flapsDue(before: string, limit: number): Promise<FlapItem[]> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :flapping AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':flapping': FLAPPING_INDEX_PK, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return Items as FlapItem[];
+  }
+
+  /** Still flapping: look again at `checkAt` (ISO-8601). */
+  async postponeFlapCheck(pk: string, checkAt: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: FLAP_SK },
+          UpdateExpression: 'SET gsi1sk = :at',
+          ConditionExpression: 'attribute_exists(gsi1pk)',
+          ExpressionAttributeValues: { ':at': `${checkAt}#${pk}` },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  /** Takes the right to send a settled flap's summary; false when another sweep holds a fresh claim or sent it. */
+  async claimFlapSummary(pk: string, now: number, staleBefore: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: FLAP_SK },
+          UpdateExpression: 'SET claimedAt = :now',
+          ConditionExpression:
+            'attribute_exists(gsi1pk) AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The summary is out: the concern leaves the flapping listing. */
+  async flapSummarized(pk: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: FLAP_SK },
+        UpdateExpression: 'SET summarizedAt = :at REMOVE gsi1pk, gsi1sk, claimedAt',
+        ExpressionAttributeValues: { ':at': at },
       }),
     );
   }

@@ -36,6 +36,10 @@ export const HELD_ALERTS_INDEX_PK = 'held-alerts';
 export const INCIDENT_PREFIX = 'INCIDENT#';
 export const INCIDENT_INDEX_PK = { open: 'incident#open', resolved: 'incident#resolved' } as const;
 export const DIGEST_SK = 'DIGEST';
+export const FLAP_SK = 'FLAP';
+/** Flapping concerns the sweep checks for settling, by when to check next. */
+export const FLAPPING_INDEX_PK = 'flapping';
+export const flapPk = (entity: EntityRef, concern: string) => `FLAP#${entityPk(entity)}#${concern}`;
 export const DIGEST_INDEX_PK = 'digest';
 export const GSI1 = TABLE_SCHEMA.gsi1.name;
 
@@ -126,6 +130,47 @@ export interface IncidentItem extends Incident {
   readonly gsi1sk: string;
   readonly itemType: 'incident';
   readonly expiresAt?: number;
+}
+
+/** A concern that is flapping: the sweep sends one summary once it settled (flap-summaries.ts). */
+export interface FlapItem {
+  readonly pk: string;
+  readonly sk: typeof FLAP_SK;
+  /** Present until the summary is out. */
+  readonly gsi1pk?: typeof FLAPPING_INDEX_PK;
+  readonly gsi1sk?: string;
+  readonly itemType: 'flap';
+  readonly entityKind: EntityKind;
+  readonly entityId: string;
+  readonly wabaId: string;
+  readonly entityLabel: string;
+  readonly concern: string;
+  readonly label: string;
+  readonly since: number;
+  readonly claimedAt?: number;
+  readonly summarizedAt?: string;
+}
+
+export function flapItemOf(
+  state: { readonly kind: EntityKind; readonly id: string; readonly wabaId: string },
+  flap: { concern: string; label: string; entityLabel: string; since: number },
+  checkAt: string,
+): FlapItem {
+  const pk = flapPk({ kind: state.kind, id: state.id }, flap.concern);
+  return {
+    pk,
+    sk: FLAP_SK,
+    gsi1pk: FLAPPING_INDEX_PK,
+    gsi1sk: `${checkAt}#${pk}`,
+    itemType: 'flap',
+    entityKind: state.kind,
+    entityId: state.id,
+    wabaId: state.wabaId,
+    entityLabel: flap.entityLabel,
+    concern: flap.concern,
+    label: flap.label,
+    since: flap.since,
+  };
 }
 
 /** One message that stood for many alerts of one kind in one WABA within one window. */

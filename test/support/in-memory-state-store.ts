@@ -5,6 +5,7 @@ import {
   type DigestItem,
   type EventItem,
   entityPk,
+  type FlapItem,
   HELD_ALERTS_INDEX_PK,
   type IncidentItem,
   OWED_ALERTS_INDEX_PK,
@@ -29,6 +30,10 @@ type Store = Pick<
   | 'openIncidents'
   | 'claimReminder'
   | 'reminderPublished'
+  | 'flapsDue'
+  | 'postponeFlapCheck'
+  | 'claimFlapSummary'
+  | 'flapSummarized'
 >;
 
 /**
@@ -60,6 +65,7 @@ export class InMemoryStateStore implements Store {
     for (const key of commit.incidents?.delete ?? []) this.incidents.delete(`${key.pk}|${key.sk}`);
     for (const item of commit.incidents?.put ?? []) this.incidents.set(`${item.pk}|${item.sk}`, item);
     for (const alert of commit.alerts) this.alerts.set(alert.id, alert);
+    for (const flap of commit.flaps ?? []) this.flaps.set(flap.pk, flap);
     this.markers.set(commit.event.pk, structuredClone(commit.event));
     return 'committed';
   }
@@ -142,6 +148,33 @@ export class InMemoryStateStore implements Store {
   async digestPublished(digestId: string, publishedAt: string): Promise<void> {
     const digest = this.digests.get(digestId);
     if (digest) this.digests.set(digestId, { ...digest, publishedAt, claimedAt: undefined });
+  }
+
+  readonly flaps = new Map<string, FlapItem>();
+
+  async flapsDue(before: string, limit: number): Promise<FlapItem[]> {
+    return [...this.flaps.values()]
+      .filter((f) => f.gsi1pk !== undefined && (f.gsi1sk ?? '') < before)
+      .slice(0, limit);
+  }
+
+  async postponeFlapCheck(pk: string, checkAt: string): Promise<void> {
+    const flap = this.flaps.get(pk);
+    if (flap?.gsi1pk) this.flaps.set(pk, { ...flap, gsi1sk: `${checkAt}#${pk}` });
+  }
+
+  async claimFlapSummary(pk: string, now: number, staleBefore: number): Promise<boolean> {
+    const flap = this.flaps.get(pk);
+    if (!flap?.gsi1pk || (flap.claimedAt !== undefined && flap.claimedAt >= staleBefore)) return false;
+    this.flaps.set(pk, { ...flap, claimedAt: now });
+    return true;
+  }
+
+  async flapSummarized(pk: string, at: string): Promise<void> {
+    const flap = this.flaps.get(pk);
+    if (!flap) return;
+    const { gsi1pk: _pk, gsi1sk: _sk, claimedAt: _claim, ...rest } = flap;
+    this.flaps.set(pk, { ...rest, summarizedAt: at });
   }
 
   readonly reminders = new Map<string, { claimedAt: number; publishedAt?: string }>();

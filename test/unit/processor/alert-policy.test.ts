@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeSettledFlaps } from '../../../functions/alert-sweep/flap-summaries.ts';
 import { flushHeldAlerts } from '../../../functions/alert-sweep/held-alerts-flush.ts';
 import { remindOpenIncidents } from '../../../functions/alert-sweep/incident-reminders.ts';
 import { EventProcessor } from '../../../functions/processor/event-processor.ts';
@@ -153,6 +154,28 @@ describe('incidents and flap control', () => {
     expect(kinds.at(-1)).toBe('entity-flapping');
     // Every change is still recorded: 6 YELLOW stretches, 5 of them resolved.
     expect([...w.store.incidents.values()].filter((i) => i.state === 'resolved')).toHaveLength(5);
+
+    // Once it settles (its alternations within 24 h back to the limit), one summary ends the quiet.
+    const summarize = (at: number) =>
+      summarizeSettledFlaps({
+        store: w.store,
+        publisher: { publish: async (alert) => void w.published.push(alert) },
+        logger: recordingLogger(),
+        counters: recordingCounters(),
+        flapAlternations: DEFAULT_ALERT_POLICY.flapAlternations,
+        flapWindowMs: DEFAULT_ALERT_POLICY.flapWindowMs,
+        claimTimeoutMs: 60_000,
+        now: () => at,
+      });
+    // Before its window ended nothing is due; at its end it still flaps (10 changes in the last 24 h): postponed.
+    expect(await summarize(T0 + 3_600_000)).toBe(0);
+    expect(await summarize(T0 + 28 * 3_600_000)).toBe(0);
+    expect(await summarize(T0 + 36 * 3_600_000)).toBe(1);
+    expect(await summarize(T0 + 40 * 3_600_000)).toBe(0);
+    const summary = w.published.at(-1);
+    expect(summary?.kind).toBe('flapping-settled');
+    expect(summary?.title).toContain('stopped flapping: its quality is YELLOW');
+    expect(summary?.description).toContain('changed 10 times');
   });
 });
 
