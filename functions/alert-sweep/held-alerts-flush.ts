@@ -1,4 +1,9 @@
-import { digestAlertOf, digestIdOfAlert, heldGroupsOf } from '../../shared/alerts/alert-digest.ts';
+import {
+  digestAlertOf,
+  digestIdOfAlert,
+  type HeldGroup,
+  heldGroupsOf,
+} from '../../shared/alerts/alert-digest.ts';
 import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
@@ -48,6 +53,8 @@ export interface FlushResult {
 
 /** A processor may still be committing an alert of a window that just ended: wait this long after its end. */
 const COMMIT_GRACE_MS = 5_000;
+/** Digests one group may need when sweeps read it in parts (`limit` events a run). */
+const MAX_DIGEST_PARTS = 10;
 /** Above any ISO-8601 time: lists every held event. */
 const EVERY_HOLD = '9999';
 
@@ -76,46 +83,22 @@ export async function flushHeldAlerts(deps: HeldAlertsFlushDependencies): Promis
   const ripe = new Set(groups.filter((group) => group.ripe).map((group) => group.id));
   for (const group of groups) {
     if (!group.ripe) continue;
-    const existing = await deps.store.digest(group.id);
-    if (!existing && group.alerts.length <= deps.digestThreshold) continue;
-    const createdAt = new Date(now).toISOString();
-    const digest = existing ?? (await deps.store.createDigest(digestItemOf(group, createdAt)));
-    for (const alertId of digest.alertIds) inDigests.add(alertId);
-    if (digest.publishedAt === undefined) {
-      if (!(await deps.store.claimDigest(digest.id, now, now - deps.claimTimeoutMs))) {
-        inFlight += 1;
-        continue;
-      }
-      const covered = new Set(digest.alertIds);
-      const message = digestAlertOf(
-        { ...group, alerts: group.alerts.filter((entry) => covered.has(entry.alert.id)) },
-        deps.digestWindowMs,
-        digest.createdAt,
-        `/v1/incidents?wabaId=${encodeURIComponent(group.wabaId)}`,
-      );
-      try {
-        await deps.publisher.publish(message);
-      } catch (error) {
-        failed += 1;
-        deps.logger.error('digest could not be published; the next sweep retries', {
-          digestId: digest.id,
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
-        continue;
-      }
-      await deps.store.digestPublished(digest.id, new Date(now).toISOString());
-      digests += 1;
-      deps.logger.info('digest published', {
-        digestId: digest.id,
-        kind: group.kind,
-        wabaId: group.wabaId,
-        alerts: digest.count,
-      });
+    // Part 1 is the group's digest; later parts cover what a sweep that read only part of the group missed.
+    for (let part = 1; part <= MAX_DIGEST_PARTS; part += 1) {
+      const id = part === 1 ? group.id : `${group.id}-${part}`;
+      const existing = await deps.store.digest(id);
+      const uncovered = group.alerts.filter((entry) => !inDigests.has(entry.alert.id));
+      if (!existing && uncovered.length <= deps.digestThreshold) break;
+      const createdAt = new Date(now).toISOString();
+      const digest =
+        existing ??
+        (await deps.store.createDigest(digestItemOf({ ...group, id, alerts: uncovered }, createdAt)));
+      for (const alertId of digest.alertIds) inDigests.add(alertId);
+      const outcome = await sendDigest(deps, { ...group, id }, digest, now);
+      if (outcome === 'in-flight') inFlight += 1;
+      if (outcome === 'failed') failed += 1;
+      if (outcome === 'published') digests += 1;
     }
-    // Out: its alerts are owed no more.
-    const covered = new Set(digest.alertIds);
-    for (const { eventId, alert } of group.alerts)
-      if (covered.has(alert.id)) await deps.store.alertPublished(eventId, alert.id);
   }
   // What no digest covers goes out one by one; events left with nothing owed leave the listing.
   let alone = 0;
@@ -139,6 +122,50 @@ export async function flushHeldAlerts(deps: HeldAlertsFlushDependencies): Promis
   deps.counters.count('DigestsPublished', digests);
   deps.counters.count('HeldAlertsPublished', alone);
   return { events: eventIds.length, digests, alone, inFlight, failed };
+}
+
+/**
+ * Publishes a digest unless it is out already, then strikes its alerts off their outboxes (only once it is out,
+ * so a crash in between sends it again rather than losing it).
+ */
+async function sendDigest(
+  deps: HeldAlertsFlushDependencies,
+  group: HeldGroup,
+  digest: DigestItem,
+  now: number,
+): Promise<'published' | 'already' | 'in-flight' | 'failed'> {
+  const covered = new Set(digest.alertIds);
+  let outcome: 'published' | 'already' = 'already';
+  if (digest.publishedAt === undefined) {
+    if (!(await deps.store.claimDigest(digest.id, now, now - deps.claimTimeoutMs))) return 'in-flight';
+    const message = digestAlertOf(
+      { ...group, alerts: group.alerts.filter((entry) => covered.has(entry.alert.id)) },
+      deps.digestWindowMs,
+      digest.createdAt,
+      `/v1/incidents?wabaId=${encodeURIComponent(group.wabaId)}`,
+    );
+    try {
+      await deps.publisher.publish(message);
+    } catch (error) {
+      deps.logger.error('digest could not be published; the next sweep retries', {
+        digestId: digest.id,
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      return 'failed';
+    }
+    await deps.store.digestPublished(digest.id, new Date(now).toISOString());
+    deps.logger.info('digest published', {
+      digestId: digest.id,
+      kind: group.kind,
+      wabaId: group.wabaId,
+      alerts: digest.count,
+    });
+    outcome = 'published';
+  }
+  // Out: its alerts are owed no more.
+  for (const { eventId, alert } of group.alerts)
+    if (covered.has(alert.id)) await deps.store.alertPublished(eventId, alert.id);
+  return outcome;
 }
 
 function digestItemOf(group: ReturnType<typeof heldGroupsOf>[number], createdAt: string): DigestItem {

@@ -52,8 +52,9 @@ function world(policy: AlertPolicySettings = DEFAULT_ALERT_POLICY) {
     alertPolicy: policy,
     now: () => clock,
   });
-  const flush = () =>
+  const flush = (limit?: number) =>
     flushHeldAlerts({
+      ...(limit === undefined ? {} : { limit }),
       store,
       processor,
       publisher,
@@ -106,6 +107,17 @@ describe('digests for bulk changes', () => {
     w.advance(WINDOW_MS + 10_000);
     await w.flush();
     expect(w.published.map((a) => a.kind)).toEqual(Array(10).fill('template-quality-yellow'));
+  });
+
+  it('a sweep that reads a group in parts sends a second digest for the rest, nothing one by one', async () => {
+    const w = world();
+    for (let i = 0; i < 50; i += 1) await w.process(templateQuality(2500 + i, T0 / 1000, 'YELLOW'));
+    w.advance(WINDOW_MS + 10_000);
+    await w.flush(30);
+    await w.flush(30);
+    await w.flush(30);
+    expect(w.published.map((a) => a.title.split(' ')[0])).toEqual(['30', '20']);
+    expect(await w.store.heldAlerts('9999', 100)).toEqual([]);
   });
 
   it("a phone number's CRITICAL alert is never held back", async () => {
