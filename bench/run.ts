@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { benchAlertDigest } from './alert-digest.ts';
 import { benchBundles } from './bundles.ts';
 import { benchIngestCost } from './ingest-cost.ts';
 import { benchPollerCalls } from './poller-calls.ts';
@@ -12,6 +13,7 @@ await benchIngestCost();
 await benchBundles();
 await benchProcessor();
 await benchTrafficCost();
+await benchAlertDigest();
 await benchPollerCalls();
 await benchPollerScale();
 // One process per local pipeline: the handler modules read their environment (queue URL, table, endpoints)

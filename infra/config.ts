@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '../shared/config/alert-policy-env.ts';
 
 /** What a user configures, through `cdk.json` context or `-c key=value` (README, "Configuration"). */
 export interface MonitorConfig {
@@ -36,6 +37,21 @@ export interface MonitorConfig {
    * response times, opt-outs). Off by default: it costs DynamoDB writes per message (README, "Traffic signals").
    */
   readonly trackMessages: boolean;
+  /** Digests, flap control and reminders (README, "Living with alerts"); 0 turns each off. */
+  readonly alertPolicy: AlertPolicyConfig;
+  /**
+   * Extra email lists that receive only some alerts: those of the listed WABAs and/or severities (SNS filter
+   * policies on the `wabaId` and `severity` message attributes). `alertEmails` still receive everything.
+   */
+  readonly alertRoutes: readonly AlertRoute[];
+}
+
+export interface AlertRoute {
+  readonly emails: readonly string[];
+  /** Only alerts of these WABAs; absent: any WABA. */
+  readonly wabaIds?: readonly string[];
+  /** Only alerts of these severities; absent: any severity. */
+  readonly severities?: readonly ('CRITICAL' | 'WARNING' | 'INFO')[];
 }
 
 export const DEFAULTS: MonitorConfig = {
@@ -54,6 +70,8 @@ export const DEFAULTS: MonitorConfig = {
   retainData: true,
   consoleUsers: [],
   trackMessages: false,
+  alertPolicy: DEFAULT_ALERT_POLICY_CONFIG,
+  alertRoutes: [],
 };
 
 /** A context value the user set wrongly: says which key, what was given and what is expected. */
@@ -128,6 +146,14 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
     throw new ConfigError(`context logLevel=${logLevel}: expected DEBUG, INFO, WARN or ERROR`);
   }
   const retain = text('retainData');
+  const policy = DEFAULTS.alertPolicy;
+  const alertPolicy: AlertPolicyConfig = {
+    digestThreshold: number('alertDigestThreshold', policy.digestThreshold, 0),
+    digestWindowSeconds: number('alertDigestWindowSeconds', policy.digestWindowSeconds, 0),
+    flapAlternations: number('alertFlapAlternations', policy.flapAlternations, 0),
+    flapWindowHours: number('alertFlapWindowHours', policy.flapWindowHours, 0),
+    reminderHours: number('alertReminderHours', policy.reminderHours, 0),
+  };
   return {
     wabaIds,
     excludeWabaIds,
@@ -147,6 +173,8 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
     consoleUsers,
     consoleDomainPrefix,
     trackMessages: flag(text('trackMessages'), 'trackMessages', DEFAULTS.trackMessages),
+    alertPolicy,
+    alertRoutes: alertRoutesOf(get('alertRoutes')),
   };
 }
 
@@ -154,6 +182,52 @@ function flag(value: string | undefined, key: string, fallback: boolean): boolea
   if (value === undefined) return fallback;
   if (value === 'true' || value === 'false') return value === 'true';
   throw new ConfigError(`context ${key}=${value}: expected true or false`);
+}
+
+const SEVERITIES = ['CRITICAL', 'WARNING', 'INFO'] as const;
+
+/** `alertRoutes`: a JSON array (in cdk.json, or a string with -c), each route with emails and a filter. */
+function alertRoutesOf(value: unknown): AlertRoute[] {
+  if (value === undefined || value === null || value === '') return [];
+  let routes: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      routes = JSON.parse(value);
+    } catch {
+      throw new ConfigError('context alertRoutes: expected a JSON array of routes');
+    }
+  }
+  if (!Array.isArray(routes)) throw new ConfigError('context alertRoutes: expected an array of routes');
+  return routes.map((route: unknown, index) => {
+    const where = `context alertRoutes[${index}]`;
+    if (typeof route !== 'object' || route === null) throw new ConfigError(`${where}: expected an object`);
+    const { emails, wabaIds, severities } = route as Record<string, unknown>;
+    const strings = (name: string, list: unknown): string[] | undefined => {
+      if (list === undefined) return undefined;
+      if (!Array.isArray(list) || list.length === 0 || list.some((item) => typeof item !== 'string'))
+        throw new ConfigError(`${where}.${name}: expected a non-empty list of strings`);
+      return list as string[];
+    };
+    const to = strings('emails', emails);
+    if (!to) throw new ConfigError(`${where}.emails: every route needs at least one email`);
+    for (const email of to)
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw new ConfigError(`${where}.emails: "${email}" is not an email address`);
+    const wabas = strings('wabaIds', wabaIds);
+    for (const id of wabas ?? [])
+      if (!/^\d+$/.test(id)) throw new ConfigError(`${where}.wabaIds: "${id}" is not a WABA id (digits)`);
+    const levels = strings('severities', severities);
+    for (const level of levels ?? [])
+      if (!(SEVERITIES as readonly string[]).includes(level))
+        throw new ConfigError(`${where}.severities: "${level}" is not one of ${SEVERITIES.join(', ')}`);
+    if (!wabas && !levels)
+      throw new ConfigError(`${where}: give wabaIds or severities (alertEmails already receive everything)`);
+    return {
+      emails: to,
+      ...(wabas ? { wabaIds: wabas } : {}),
+      ...(levels ? { severities: levels as AlertRoute['severities'] } : {}),
+    };
+  });
 }
 
 /** Cognito's rules for a domain prefix: lower-case letters, digits and inner hyphens, without its reserved words. */

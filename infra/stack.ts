@@ -36,6 +36,7 @@ export class QualityMonitorStack extends Stack {
       alertTopic: this.alerts.topic,
       historyRetentionDays: config.historyRetentionDays,
       retainData: config.retainData,
+      alertPolicy: config.alertPolicy,
       ...logs,
     });
     this.webhookApi = new WebhookApi(this, 'webhook-api', {

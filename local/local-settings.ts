@@ -1,5 +1,25 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  ALERT_POLICY_ENV,
+  type AlertPolicyConfig,
+  DEFAULT_ALERT_POLICY_CONFIG,
+} from '../shared/config/alert-policy-env.ts';
+
+/** Digests, flap control and reminders from the same variables the Lambda functions read (README). */
+function alertPolicyOf(env: NodeJS.ProcessEnv): AlertPolicyConfig {
+  const read = (key: keyof AlertPolicyConfig) => {
+    const raw = env[ALERT_POLICY_ENV[key]];
+    return raw === undefined || raw === '' ? DEFAULT_ALERT_POLICY_CONFIG[key] : Number(raw);
+  };
+  return {
+    digestThreshold: read('digestThreshold'),
+    digestWindowSeconds: read('digestWindowSeconds'),
+    flapAlternations: read('flapAlternations'),
+    flapWindowHours: read('flapWindowHours'),
+    reminderHours: read('reminderHours'),
+  };
+}
 
 /** The settings `npm start`, `npm run demo` and `npm run status` share, from the environment (README). */
 export const localSettings = {
@@ -18,6 +38,9 @@ export const localSettings = {
   graphApiToken: process.env.GRAPH_API_TOKEN || undefined,
   graphApiVersion: process.env.GRAPH_API_VERSION || undefined,
   pollIntervalSeconds: Number(process.env.POLL_INTERVAL_SECONDS ?? '60'),
+  alertPolicy: alertPolicyOf(process.env),
+  /** Seconds between sweeps (owed alerts, digests whose window ended). */
+  sweepIntervalSeconds: Number(process.env.ALERT_SWEEP_INTERVAL_SECONDS ?? '30'),
 };
 
 export const localUrl = () => process.env.MONITOR_URL ?? `http://127.0.0.1:${localSettings.port}`;

@@ -8,6 +8,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
+import { type AlertPolicyConfig, alertPolicyEnvOf } from '../shared/config/alert-policy-env.ts';
 import { EventQueue } from '../shared/queue/event-queue.ts';
 import { AlertFeed, type AlertFeed as AlertFeedType, type ReceivedAlert } from './alert-feed.ts';
 import { apiGatewayEventOf, RequestTooLargeError, writeResult } from './api-gateway-adapter.ts';
@@ -46,6 +47,11 @@ export interface LocalPipelineOptions {
   readonly processorInstances?: number;
   /** Seconds between runs of the owed-alerts sweep (default 30). */
   readonly sweepIntervalSeconds?: number;
+  /**
+   * Digests, flap control and reminders (README, "Living with alerts"). Unset: all off, every alert at once
+   * (what the older tests expect); `npm start` passes its settings, defaults on.
+   */
+  readonly alertPolicy?: Partial<AlertPolicyConfig>;
   readonly onAlert?: (alert: ReceivedAlert) => void;
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -151,6 +157,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       GRAPH_API_VERSION: options.graphApiVersion ?? 'v24.0',
       ...(options.graphApiBaseUrl ? { GRAPH_API_BASE_URL: options.graphApiBaseUrl } : {}),
       POLL_INTERVAL_MINUTES: String((options.pollIntervalSeconds ?? 60) / 60),
+      ...alertPolicyEnvOf({
+        digestThreshold: 0,
+        digestWindowSeconds: 0,
+        flapAlternations: 0,
+        flapWindowHours: 0,
+        reminderHours: 0,
+        ...options.alertPolicy,
+      }),
       // A claim on an event's alerts must outlive any invocation that may still hold it (on AWS: 60 s against
       // the processor's 30 s timeout). A local invocation has no timeout, and one slowed by throttling retries
       // runs for seconds: a claim of a second or two let another copy publish the same alert again. A publisher

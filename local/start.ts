@@ -35,7 +35,7 @@ whatsapp-quality-monitor is running locally
   console      ${pipeline.url}/
   webhook      ${pipeline.url}/webhook      (sign with WEBHOOK_APP_SECRET${process.env.WEBHOOK_APP_SECRET ? '' : ', default local-app-secret'};
                                            verify token: WEBHOOK_VERIFY_TOKEN${process.env.WEBHOOK_VERIFY_TOKEN ? '' : ', default local-verify-token'})
-  read API     ${pipeline.url}/v1/phone-numbers  /v1/templates  /v1/alerts  /v1/{phone-numbers|templates}/{id}/history
+  read API     ${pipeline.url}/v1/phone-numbers  /v1/templates  /v1/alerts  /v1/incidents  /v1/{phone-numbers|templates}/{id}/history
   poller       ${polling ? `every ${settings.pollIntervalSeconds} s against ${settings.graphApiBaseUrl} for ${wabas}` : 'off (set GRAPH_API_BASE_URL to poll)'}
   data         ${settings.dataDir}  (kept between runs: state, history, alerts and queued events;
                npm start -- --fresh or npm run reset to begin empty)

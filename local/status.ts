@@ -16,8 +16,8 @@ async function weekReadRate(url: string, phoneNumberId: string): Promise<string>
 }
 
 /**
- * `npm run status [-- --json]`: the current phone numbers, templates and business portfolios (WABAs) of the
- * running `npm start`.
+ * `npm run status [-- --json]`: the open incidents first, then the current phone numbers, templates and business
+ * portfolios (WABAs) of the running `npm start`.
  */
 async function main(): Promise<void> {
   const url = localUrl();
@@ -26,8 +26,10 @@ async function main(): Promise<void> {
   let phoneNumbers: Record<string, unknown>[];
   let templates: Record<string, unknown>[];
   let businesses: Record<string, unknown>[];
+  let incidents: Record<string, unknown>[];
   try {
-    [phoneNumbers, templates, businesses] = await Promise.all([
+    [incidents, phoneNumbers, templates, businesses] = await Promise.all([
+      all('/v1/incidents'), // open ones: the route's default
       all('/v1/phone-numbers'),
       all('/v1/templates'),
       all('/v1/businesses'),
@@ -41,9 +43,29 @@ async function main(): Promise<void> {
   const readRates = await Promise.all(phoneNumbers.map((p) => weekReadRate(url, String(p.id))));
   if (json) {
     const withRates = phoneNumbers.map((p, i) => ({ ...p, readRate7d: readRates[i] }));
-    console.log(JSON.stringify({ phoneNumbers: withRates, templates, businesses }, null, 2));
+    console.log(JSON.stringify({ incidents, phoneNumbers: withRates, templates, businesses }, null, 2));
     return;
   }
+  // What is still wrong now comes first, the worst and oldest at the top.
+  const rank = (severity: unknown) => (severity === 'CRITICAL' ? 0 : 1);
+  console.log(`Open incidents (${incidents.length})`);
+  console.table(
+    [...incidents]
+      .sort(
+        (a, b) =>
+          rank(a.currentSeverity) - rank(b.currentSeverity) ||
+          String(a.openedAt).localeCompare(String(b.openedAt)),
+      )
+      .map(({ currentSeverity, entityKind, entityId, wabaId, concern, value, openedAt }) => ({
+        severity: currentSeverity,
+        entityKind,
+        entityId,
+        wabaId,
+        concern,
+        value,
+        openedAt,
+      })),
+  );
   console.log(`Phone numbers (${phoneNumbers.length})`);
   console.table(
     phoneNumbers.map(

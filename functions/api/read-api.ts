@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { labelOf } from '../../shared/alerts/entity-labels.ts';
 import type { EntityKind } from '../../shared/events/quality-event.ts';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../shared/http/responses.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
@@ -6,6 +7,7 @@ import type { EntityState } from '../../shared/state/entity-state.ts';
 import type { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { InvalidPageTokenError, type PageRequest, type ReadModel } from '../../shared/store/read-model.ts';
 import { alertOf, businessOf, historyEntryOf, phoneNumberOf, templateOf } from './api-items.ts';
+import { attentionWithIncidents, digestOf, incidentOf } from './incident-items.ts';
 import { applyListQuery, isFilteredListing, ListQueryError, listQueryOf } from './list-query.ts';
 import { phoneNumberMetrics } from './metrics-route.ts';
 import { needsAttention } from './needs-attention.ts';
@@ -48,7 +50,18 @@ class BadRequestError extends Error {}
 
 export type ReadApi = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
-type Model = Pick<ReadModel, 'listStates' | 'allStates' | 'getState' | 'listAlerts' | 'history' | 'exists'>;
+type Model = Pick<
+  ReadModel,
+  | 'listStates'
+  | 'allStates'
+  | 'getState'
+  | 'listAlerts'
+  | 'history'
+  | 'exists'
+  | 'listIncidents'
+  | 'entityIncidents'
+  | 'listDigests'
+>;
 
 export interface ReadApiOptions {
   /** How long the in-memory copy of each kind's states serves filtered listings (see StateSnapshots). */
@@ -87,6 +100,20 @@ export function createReadApi(model: Model, logger: AppLogger, options: ReadApiO
           const result = await model.listAlerts(page, filter);
           return jsonResponse(200, { items: result.items.map(alertOf), ...token(result.nextToken) });
         }
+        if (collection === 'incidents') {
+          const state = query?.state || 'open';
+          if (state !== 'open' && state !== 'resolved')
+            throw new BadRequestError('state must be open or resolved');
+          const result = await model.listIncidents(state, page, {
+            wabaId: query?.wabaId,
+            severity: query?.severity,
+          });
+          return jsonResponse(200, { items: result.items.map(incidentOf), ...token(result.nextToken) });
+        }
+        if (collection === 'digests') {
+          const result = await model.listDigests(page);
+          return jsonResponse(200, { items: result.items.map(digestOf), ...token(result.nextToken) });
+        }
         if (collection === 'attention') return jsonResponse(200, await attentionOf(model, snapshots));
         if (collection === 'wabas') return jsonResponse(200, await wabasOf(snapshots));
       }
@@ -110,6 +137,13 @@ export function createReadApi(model: Model, logger: AppLogger, options: ReadApiO
       }
       if (sub === 'metrics' && kind === 'phone-number' && metrics)
         return await phoneNumberMetrics(metrics, id, query, Date.now());
+      if (sub === 'incidents') {
+        const result = await model.entityIncidents(entity, page);
+        if (result.items.length === 0 && page.nextToken === undefined && !(await model.exists(entity))) {
+          return errorResponse(404, 'not_found', `no ${kind} with id ${id}`);
+        }
+        return jsonResponse(200, { items: result.items.map(incidentOf), ...token(result.nextToken) });
+      }
       if (sub !== 'history') return notFound(event.rawPath);
       const range = { from: timeOf(query, 'since'), to: timeOf(query, 'until') };
       const result = await model.history(entity, page, range);
@@ -149,18 +183,28 @@ function itemOf(state: EntityState) {
 }
 
 async function attentionOf(model: Model, snapshots: StateSnapshots) {
-  const [phoneNumbers, templates, businesses, alerts] = await Promise.all([
+  const [phoneNumbers, templates, businesses, alerts, open] = await Promise.all([
     snapshots.get('phone-number'),
     snapshots.get('template'),
     snapshots.get('business'),
     model.listAlerts({ limit: ATTENTION_ALERTS }),
+    model.listIncidents('open', { limit: MAX_LIMIT }),
   ]);
-  const items = needsAttention({
+  const derived = needsAttention({
     phoneNumbers: phoneNumbers.map(itemOf),
     templates: templates.map(itemOf),
     businesses: businesses.map(itemOf),
     alerts: alerts.items,
   });
+  // Once incidents exist, the open ones are what needs attention (with what state alone tells added).
+  const items =
+    open.items.length === 0
+      ? derived
+      : attentionWithIncidents(
+          derived,
+          open.items,
+          new Map([...phoneNumbers, ...templates, ...businesses].map((state) => [state.id, labelOf(state)])),
+        );
   return { items, total: items.length };
 }
 

@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { alertPolicyFromEnv } from '../../shared/config/alert-policy-env.ts';
 import { optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
@@ -31,6 +32,7 @@ const processor = new EventProcessor({
   historyTtlDays: historyTtlDays > 0 ? historyTtlDays : undefined,
   alertClaimTimeoutMs,
   claimsStaleBefore: optionalEpochMs(process.env.ALERT_CLAIMS_STALE_BEFORE),
+  alertPolicy: alertPolicyFromEnv(),
 });
 const trafficProcessor = new TrafficProcessor({
   store: new DynamoDbTrafficStore(doc, requiredEnv('TABLE_NAME')),

@@ -2,12 +2,15 @@ import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
 import { ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { AlertRoute } from '../config.ts';
 
 export interface AlertsProps {
   readonly alertEmails: readonly string[];
+  /** Email lists that receive only the alerts of some WABAs and/or severities. */
+  readonly alertRoutes?: readonly AlertRoute[];
   readonly slackWorkspaceId?: string;
   readonly slackChannelId?: string;
 }
@@ -69,6 +72,19 @@ export class Alerts extends Construct {
       }),
     );
     for (const email of props.alertEmails) this.topic.addSubscription(new EmailSubscription(email));
+    // Routes: the message attributes every alert carries (alert-message.ts) select what each list receives.
+    for (const route of props.alertRoutes ?? []) {
+      const filterPolicy = {
+        ...(route.wabaIds
+          ? { wabaId: SubscriptionFilter.stringFilter({ allowlist: [...route.wabaIds] }) }
+          : {}),
+        ...(route.severities
+          ? { severity: SubscriptionFilter.stringFilter({ allowlist: [...route.severities] }) }
+          : {}),
+      };
+      for (const email of route.emails)
+        this.topic.addSubscription(new EmailSubscription(email, { filterPolicy }));
+    }
 
     if (props.slackWorkspaceId && props.slackChannelId) {
       new SlackChannelConfiguration(this, 'slack-channel', {

@@ -8,6 +8,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3'
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type AlertPolicyConfig, alertPolicyEnvOf } from '../../shared/config/alert-policy-env.ts';
 import { TABLE_SCHEMA } from '../../shared/store/table-schema.ts';
 import { MonitorFunction } from './monitor-function.ts';
 
@@ -17,13 +18,18 @@ export interface PipelineProps {
   readonly retainData: boolean;
   readonly logLevel: string;
   readonly logRetentionDays: number;
+  /** Digests, flap control, reminders: the same variables for the processor and the sweep. */
+  readonly alertPolicy: AlertPolicyConfig;
 }
 
 /** Processor timeout; the queue's visibility timeout is six times it, as AWS recommends for SQS event sources. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(30);
 
-/** How often the owed-alerts sweep runs: it publishes what an event owes after its message left the queue. */
-export const ALERT_SWEEP_RATE = Duration.minutes(5);
+/**
+ * How often the sweep runs: it publishes what an event owes after its message left the queue, and the alerts
+ * held for a digest once their window ended, so it bounds how late a held alert can be (window + this).
+ */
+export const ALERT_SWEEP_RATE = Duration.minutes(1);
 
 /**
  * The event queue and its DLQ, the table, the processor (the one writer of state), the owed-alerts sweep, and
@@ -81,16 +87,18 @@ export class Pipeline extends Construct {
         TABLE_NAME: this.table.tableName,
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         HISTORY_TTL_DAYS: String(props.historyRetentionDays),
+        ...alertPolicyEnvOf(props.alertPolicy),
       },
     });
-    // Exactly what the processor calls (GetItem, TransactWriteItems of Put/Update, UpdateItem): no Delete, no
-    // BatchWrite, no Scan.
+    // Exactly what the processor calls (GetItem, TransactWriteItems of Put/Update and the Delete of an incident a
+    // late event made disappear, UpdateItem): no BatchWrite, no Scan.
     this.processor.addToRolePolicy(
       new PolicyStatement({
         actions: [
           'dynamodb:GetItem',
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
           'dynamodb:ConditionCheckItem',
         ],
         resources: [this.table.tableArn],
@@ -105,12 +113,16 @@ export class Pipeline extends Construct {
       logLevel: props.logLevel,
       logRetentionDays: props.logRetentionDays,
       timeout: Duration.minutes(1),
-      environment: { TABLE_NAME: this.table.tableName, ALERT_TOPIC_ARN: props.alertTopic.topicArn },
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+        ...alertPolicyEnvOf(props.alertPolicy),
+      },
     });
-    // Lists owed events on the index, then claims and strikes off like the processor.
+    // Lists owed and held events on the index, then claims and strikes off like the processor; records digests.
     this.alertSweep.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [this.table.tableArn],
       }),
     );
@@ -122,7 +134,7 @@ export class Pipeline extends Construct {
     );
     props.alertTopic.grantPublish(this.alertSweep);
     new Rule(this, 'alert-sweep-schedule', {
-      description: 'Runs the owed-alerts sweep',
+      description: 'Runs the owed-alerts sweep and publishes digests whose window ended',
       schedule: Schedule.rate(ALERT_SWEEP_RATE),
       targets: [new LambdaFunction(this.alertSweep, { retryAttempts: 0 })],
     });

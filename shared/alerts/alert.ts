@@ -48,7 +48,16 @@ export const ALERT_KINDS = [
   'poller-cannot-read-waba',
   'poller-access-restored',
 ] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+/**
+ * Messages about alerts rather than about one transition (alert-policy.ts, functions/alert-sweep/): a flapping
+ * entity, its summary once it settled, a reminder of a CRITICAL incident still open. (A digest keeps the kind of
+ * the alerts it stands for, so that filter policies on `kind` still select it.)
+ */
+export const NOTICE_KINDS = ['entity-flapping', 'flapping-settled', 'incident-reminder'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/** The kinds the rules decide from transitions. */
+export type RuleAlertKind = (typeof ALERT_KINDS)[number];
+export type AlertKind = RuleAlertKind | NoticeKind;
 
 /** What people are told, decided purely from one transition and the entity's state after it. */
 export interface Alert {

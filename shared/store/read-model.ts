@@ -4,11 +4,16 @@ import type { EntityState } from '../state/entity-state.ts';
 import {
   ALERT_INDEX_PK,
   type AlertItem,
+  DIGEST_INDEX_PK,
+  type DigestItem,
   entityPk,
   GSI1,
   HISTORY_PREFIX,
   type HistoryItem,
   historySk,
+  INCIDENT_INDEX_PK,
+  INCIDENT_PREFIX,
+  type IncidentItem,
   STATE_SK,
   type StateItem,
 } from './table-items.ts';
@@ -120,6 +125,77 @@ export class ReadModel {
       if (items.length >= page.limit || startKey === undefined) break;
     }
     return pageOf(items, startKey, (item) => item);
+  }
+
+  /**
+   * Open or resolved incidents, the most recently opened first, optionally of one WABA and one (worst)
+   * severity; filtered pages are read like alerts' (`listAlerts`).
+   */
+  async listIncidents(
+    state: keyof typeof INCIDENT_INDEX_PK,
+    page: PageRequest,
+    filter: { readonly wabaId?: string; readonly severity?: string } = {},
+  ): Promise<Page<IncidentItem>> {
+    const partition = INCIDENT_INDEX_PK[state];
+    const conditions = Object.entries(filter).filter(([, value]) => value !== undefined && value !== '');
+    const names = Object.fromEntries(conditions.map(([name], i) => [`#f${i}`, name]));
+    const values = Object.fromEntries(conditions.map(([, value], i) => [`:f${i}`, value]));
+    const items: IncidentItem[] = [];
+    let startKey = decodePageToken(page.nextToken, { gsi1pk: partition }, INDEX_KEY);
+    for (let reads = 0; reads < MAX_FILTERED_ALERT_READS; reads++) {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :partition',
+          ExpressionAttributeValues: { ':partition': partition, ...values },
+          ...(conditions.length > 0
+            ? {
+                FilterExpression: conditions.map((_, i) => `#f${i} = :f${i}`).join(' AND '),
+                ExpressionAttributeNames: names,
+              }
+            : {}),
+          ScanIndexForward: false,
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((result.Items ?? []) as IncidentItem[]));
+      startKey = result.LastEvaluatedKey as Record<string, string> | undefined;
+      if (items.length >= page.limit || startKey === undefined) break;
+    }
+    return pageOf(items, startKey, (item) => item);
+  }
+
+  /** One entity's incidents, the most recently opened first. */
+  async entityIncidents(entity: EntityRef, page: PageRequest): Promise<Page<IncidentItem>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': entityPk(entity), ':prefix': INCIDENT_PREFIX },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodePageToken(page.nextToken, { pk: entityPk(entity) }, TABLE_KEY),
+      }),
+    );
+    return pageOf((result.Items ?? []) as IncidentItem[], result.LastEvaluatedKey, (item) => item);
+  }
+
+  /** Digests sent for bulk changes, newest first, each with every entity and alert it stands for. */
+  async listDigests(page: PageRequest): Promise<Page<DigestItem>> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :digest',
+        ExpressionAttributeValues: { ':digest': DIGEST_INDEX_PK },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodePageToken(page.nextToken, { gsi1pk: DIGEST_INDEX_PK }, INDEX_KEY),
+      }),
+    );
+    return pageOf((result.Items ?? []) as DigestItem[], result.LastEvaluatedKey, (item) => item);
   }
 
   async history(entity: EntityRef, page: PageRequest, range: TimeRange = {}): Promise<Page<HistoryItem>> {

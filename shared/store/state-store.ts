@@ -2,21 +2,32 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EntityRef } from '../events/quality-event.ts';
+import type { IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { EntityState } from '../state/entity-state.ts';
 import {
   type AlertItem,
+  DIGEST_SK,
+  type DigestItem,
+  digestPk,
   EVENT_SK,
   type EventItem,
   entityPk,
   eventPk,
+  FLAP_SK,
+  FLAPPING_INDEX_PK,
+  type FlapItem,
   GSI1,
+  HELD_ALERTS_INDEX_PK,
   type HistoryItem,
+  INCIDENT_INDEX_PK,
+  type IncidentItem,
   OWED_ALERTS_INDEX_PK,
   STATE_SK,
   type StateItem,
@@ -26,6 +37,7 @@ import {
 export interface StoredState {
   readonly state: EntityState;
   readonly revision: number;
+  readonly incidents?: IncidentLedger;
 }
 
 /** Everything one event writes, committed atomically in one TransactWriteItems call. */
@@ -35,6 +47,16 @@ export interface EventCommit {
   /** Absent for a late event: it is recorded, the state does not change. */
   readonly state?: { readonly item: StateItem; readonly expectedRevision: number | undefined };
   readonly alerts: readonly AlertItem[];
+  /**
+   * Incidents the event opened, changed or resolved, and those it made disappear (a late event that moved an
+   * opening): derived from the ledger on the state item, whose revision condition guards them too.
+   */
+  readonly incidents?: {
+    readonly put: readonly IncidentItem[];
+    readonly delete: readonly { readonly pk: string; readonly sk: string }[];
+  };
+  /** Concerns that started flapping with this event. */
+  readonly flaps?: readonly FlapItem[];
 }
 
 export type CommitResult = 'committed' | 'stale-state' | 'already-processed';
@@ -43,6 +65,8 @@ export interface PendingAlerts {
   readonly alerts: readonly StoredAlert[];
   /** Epoch ms of the claim on them, if any. */
   readonly claimedAt?: number;
+  /** Still listed for the sweep (owed or held), even if every alert was struck off one by one. */
+  readonly listed?: boolean;
 }
 
 /** The processor's access to the table: the one writer of state. */
@@ -62,7 +86,11 @@ export class StateStore {
     );
     if (!Item) return undefined;
     const item = Item as StateItem;
-    return { state: item.state, revision: item.revision };
+    return {
+      state: item.state,
+      revision: item.revision,
+      ...(item.incidents ? { incidents: item.incidents } : {}),
+    };
   }
 
   /**
@@ -96,6 +124,11 @@ export class StateStore {
       });
     }
     for (const alert of commit.alerts) items.push({ Put: { TableName: this.tableName, Item: alert } });
+    for (const incident of commit.incidents?.put ?? [])
+      items.push({ Put: { TableName: this.tableName, Item: incident } });
+    for (const key of commit.incidents?.delete ?? [])
+      items.push({ Delete: { TableName: this.tableName, Key: key } });
+    for (const flap of commit.flaps ?? []) items.push({ Put: { TableName: this.tableName, Item: flap } });
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return 'committed';
@@ -121,7 +154,11 @@ export class StateStore {
     );
     if (!Item) return undefined;
     const item = Item as EventItem;
-    return { alerts: Object.values(item.pendingAlerts ?? {}), claimedAt: item.alertsClaimedAt };
+    return {
+      alerts: Object.values(item.pendingAlerts ?? {}),
+      claimedAt: item.alertsClaimedAt,
+      listed: item.gsi1pk !== undefined,
+    };
   }
 
   /**
@@ -189,6 +226,219 @@ export class StateStore {
       }),
     );
     return Items.map((item) => String(item.pk).slice('EVENT#'.length));
+  }
+
+  /**
+   * Events holding alerts whose digest window ended before `windowEndedBefore` (ISO-8601), oldest window first,
+   * every page up to `limit` events: what the sweep flushes, alone or as digests.
+   */
+  async heldAlerts(windowEndedBefore: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :held AND gsi1sk < :before',
+          ExpressionAttributeValues: { ':held': HELD_ALERTS_INDEX_PK, ':before': windowEndedBefore },
+          ProjectionExpression: 'pk',
+          Limit: Math.min(1000, limit - ids.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      ids.push(...(result.Items ?? []).map((item) => String(item.pk).slice('EVENT#'.length)));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && ids.length < limit);
+    return ids;
+  }
+
+  async digest(digestId: string): Promise<DigestItem | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: digestPk(digestId), sk: DIGEST_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as DigestItem | undefined;
+  }
+
+  /** Records a digest and the alerts it stands for, unless one exists already; the one that counts. */
+  async createDigest(item: DigestItem): Promise<DigestItem> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return item;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.digest(item.id);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  /** Takes the right to publish a digest (not yet published, no fresh claim); false when another holds it. */
+  async claimDigest(digestId: string, now: number, staleBefore: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: digestPk(digestId), sk: DIGEST_SK },
+          UpdateExpression: 'SET claimedAt = :now',
+          ConditionExpression:
+            'attribute_not_exists(publishedAt) AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async digestPublished(digestId: string, publishedAt: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: digestPk(digestId), sk: DIGEST_SK },
+        UpdateExpression: 'SET publishedAt = :at REMOVE claimedAt',
+        ExpressionAttributeValues: { ':at': publishedAt },
+      }),
+    );
+  }
+
+  /** Flapping concerns due for a check before `before` (ISO-8601). */
+  async flapsDue(before: string, limit: number): Promise<FlapItem[]> {
+    const { Items = [] } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :flapping AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':flapping': FLAPPING_INDEX_PK, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return Items as FlapItem[];
+  }
+
+  /** Still flapping: look again at `checkAt` (ISO-8601). */
+  async postponeFlapCheck(pk: string, checkAt: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: FLAP_SK },
+          UpdateExpression: 'SET gsi1sk = :at',
+          ConditionExpression: 'attribute_exists(gsi1pk)',
+          ExpressionAttributeValues: { ':at': `${checkAt}#${pk}` },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  /** Takes the right to send a settled flap's summary; false when another sweep holds a fresh claim or sent it. */
+  async claimFlapSummary(pk: string, now: number, staleBefore: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: FLAP_SK },
+          UpdateExpression: 'SET claimedAt = :now',
+          ConditionExpression:
+            'attribute_exists(gsi1pk) AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
+          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The summary is out: the concern leaves the flapping listing. */
+  async flapSummarized(pk: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: FLAP_SK },
+        UpdateExpression: 'SET summarizedAt = :at REMOVE gsi1pk, gsi1sk, claimedAt',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  /** Open incidents, the oldest first (what reminders go through). */
+  async openIncidents(limit: number): Promise<IncidentItem[]> {
+    const items: IncidentItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :open',
+          ExpressionAttributeValues: { ':open': INCIDENT_INDEX_PK.open },
+          Limit: Math.min(1000, limit - items.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((result.Items ?? []) as IncidentItem[]));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
+  }
+
+  /**
+   * Takes the right to send reminder number `ordinal` of an incident: once per ordinal, unless the sweep that
+   * took it died before it was out (its claim is then older than `staleBefore`).
+   */
+  async claimReminder(
+    incidentId: string,
+    ordinal: number,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `REMINDER#${incidentId}#${ordinal}`,
+            sk: 'REMINDER',
+            itemType: 'reminder',
+            claimedAt: now,
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (attribute_not_exists(publishedAt) AND claimedAt < :stale)',
+          ExpressionAttributeValues: { ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async reminderPublished(incidentId: string, ordinal: number, publishedAt: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `REMINDER#${incidentId}#${ordinal}`, sk: 'REMINDER' },
+        UpdateExpression: 'SET publishedAt = :at',
+        ExpressionAttributeValues: { ':at': publishedAt },
+      }),
+    );
   }
 
   /** One alert is out: it is no longer owed, whatever happens to the others. */

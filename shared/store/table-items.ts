@@ -1,5 +1,6 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { EntityKind, EntityRef, QualityEvent } from '../events/quality-event.ts';
+import type { Incident, IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { ApplyOutcome } from '../state/apply-event.ts';
 import type { EntityState } from '../state/entity-state.ts';
 import type { Transition } from '../state/transition.ts';
@@ -16,6 +17,9 @@ import { TABLE_SCHEMA } from './table-schema.ts';
  * | event   | EVENT#{eventId}            | EVENT                           |              |                     |
  * | alert   | ALERT#{alertId}            | ALERT                           | alert        | {createdAt}#{id}    |
  * | event owing alerts | (as event)      | EVENT                           | owed-alerts  | {processedAt}#{id}  |
+ * | event holding alerts for a digest | (as event) | EVENT             | held-alerts  | {heldUntil}#{id}    |
+ * | incident | ENTITY#{kind}#{entityId}  | INCIDENT#{openedVersion}#{concern} | incident#open / incident#resolved | {openedAt}#{id} |
+ * | digest  | DIGEST#{digestId}          | DIGEST                          | digest       | {createdAt}#{id}    |
  *
  * The event item is the idempotency marker and the outbox of alerts not yet published. While it owes alerts it
  * is listed under `owed-alerts` (a sparse index entry, removed with the last alert), so that the owed-alerts
@@ -27,11 +31,22 @@ export const ALERT_SK = 'ALERT';
 export const HISTORY_PREFIX = 'HISTORY#';
 export const ALERT_INDEX_PK = 'alert';
 export const OWED_ALERTS_INDEX_PK = 'owed-alerts';
+/** Events whose alerts wait for their digest window to close (the sweep flushes them). */
+export const HELD_ALERTS_INDEX_PK = 'held-alerts';
+export const INCIDENT_PREFIX = 'INCIDENT#';
+export const INCIDENT_INDEX_PK = { open: 'incident#open', resolved: 'incident#resolved' } as const;
+export const DIGEST_SK = 'DIGEST';
+export const FLAP_SK = 'FLAP';
+/** Flapping concerns the sweep checks for settling, by when to check next. */
+export const FLAPPING_INDEX_PK = 'flapping';
+export const flapPk = (entity: EntityRef, concern: string) => `FLAP#${entityPk(entity)}#${concern}`;
+export const DIGEST_INDEX_PK = 'digest';
 export const GSI1 = TABLE_SCHEMA.gsi1.name;
 
 export const entityPk = (entity: EntityRef) => `ENTITY#${entity.kind}#${entity.id}`;
 export const eventPk = (eventId: string) => `EVENT#${eventId}`;
 export const alertPk = (alertId: string) => `ALERT#${alertId}`;
+export const digestPk = (digestId: string) => `DIGEST#${digestId}`;
 export const historySk = (event: Pick<QualityEvent, 'eventTime' | 'id'>) =>
   `${HISTORY_PREFIX}${String(Math.max(0, Math.trunc(event.eventTime))).padStart(15, '0')}#${event.id}`;
 
@@ -44,6 +59,8 @@ export interface StateItem {
   /** Optimistic concurrency: every write of the state increments it, conditioned on the value read. */
   readonly revision: number;
   readonly state: EntityState;
+  /** What each event said about the entity's concerns: its incidents are derived from it (incident-ledger.ts). */
+  readonly incidents?: IncidentLedger;
 }
 
 export interface HistoryItem {
@@ -84,14 +101,97 @@ export interface EventItem {
    * processor publishes them (two copies of one event processed at once must not alert twice).
    */
   readonly alertsClaimedAt?: number;
-  /** Present while alerts are owed: the owed-alerts listing. */
-  readonly gsi1pk?: typeof OWED_ALERTS_INDEX_PK;
+  /** Present while alerts are owed: the owed-alerts listing (held-alerts while some wait for a digest). */
+  readonly gsi1pk?: typeof OWED_ALERTS_INDEX_PK | typeof HELD_ALERTS_INDEX_PK;
   readonly gsi1sk?: string;
   readonly expiresAt?: number;
 }
 
 export interface StoredAlert extends Alert {
   readonly createdAt: string;
+  /**
+   * ISO-8601 end of the digest window this alert waits for: the owed-alerts sweep publishes it then, alone or
+   * in one digest with the others of its WABA and kind (alert-policy.ts). Absent: published at once.
+   */
+  readonly heldUntil?: string;
+  /**
+   * ISO-8601 start of the digest window the alert's event falls in, by event time: one Meta delivery of many
+   * changes shares one entry time, so it lands in one window however long the processors take to apply it.
+   */
+  readonly digestWindow?: string;
+  /** The incident the alert opened, updated or resolved. */
+  readonly incidentId?: string;
+}
+
+export interface IncidentItem extends Incident {
+  readonly pk: string;
+  readonly sk: string;
+  readonly gsi1pk: (typeof INCIDENT_INDEX_PK)[keyof typeof INCIDENT_INDEX_PK];
+  readonly gsi1sk: string;
+  readonly itemType: 'incident';
+  readonly expiresAt?: number;
+}
+
+/** A concern that is flapping: the sweep sends one summary once it settled (flap-summaries.ts). */
+export interface FlapItem {
+  readonly pk: string;
+  readonly sk: typeof FLAP_SK;
+  /** Present until the summary is out. */
+  readonly gsi1pk?: typeof FLAPPING_INDEX_PK;
+  readonly gsi1sk?: string;
+  readonly itemType: 'flap';
+  readonly entityKind: EntityKind;
+  readonly entityId: string;
+  readonly wabaId: string;
+  readonly entityLabel: string;
+  readonly concern: string;
+  readonly label: string;
+  readonly since: number;
+  readonly claimedAt?: number;
+  readonly summarizedAt?: string;
+}
+
+export function flapItemOf(
+  state: { readonly kind: EntityKind; readonly id: string; readonly wabaId: string },
+  flap: { concern: string; label: string; entityLabel: string; since: number },
+  checkAt: string,
+): FlapItem {
+  const pk = flapPk({ kind: state.kind, id: state.id }, flap.concern);
+  return {
+    pk,
+    sk: FLAP_SK,
+    gsi1pk: FLAPPING_INDEX_PK,
+    gsi1sk: `${checkAt}#${pk}`,
+    itemType: 'flap',
+    entityKind: state.kind,
+    entityId: state.id,
+    wabaId: state.wabaId,
+    entityLabel: flap.entityLabel,
+    concern: flap.concern,
+    label: flap.label,
+    since: flap.since,
+  };
+}
+
+/** One message that stood for many alerts of one kind in one WABA within one window. */
+export interface DigestItem {
+  readonly pk: string;
+  readonly sk: typeof DIGEST_SK;
+  readonly gsi1pk: typeof DIGEST_INDEX_PK;
+  readonly gsi1sk: string;
+  readonly itemType: 'digest';
+  readonly id: string;
+  readonly wabaId: string;
+  readonly kind: string;
+  /** Start of the window (event time) its alerts' events fall in. */
+  readonly window: string;
+  readonly count: number;
+  readonly alertIds: readonly string[];
+  readonly entityIds: readonly string[];
+  readonly createdAt: string;
+  /** Epoch ms of the claim of the sweep publishing it. */
+  readonly claimedAt?: number;
+  readonly publishedAt?: string;
 }
 
 export interface AlertItem extends StoredAlert {
@@ -103,7 +203,7 @@ export interface AlertItem extends StoredAlert {
   readonly expiresAt?: number;
 }
 
-export function stateItemOf(state: EntityState, revision: number): StateItem {
+export function stateItemOf(state: EntityState, revision: number, incidents?: IncidentLedger): StateItem {
   const entity = { kind: state.kind, id: state.id };
   return {
     pk: entityPk(entity),
@@ -113,6 +213,23 @@ export function stateItemOf(state: EntityState, revision: number): StateItem {
     itemType: 'state',
     revision,
     state,
+    ...(incidents && Object.keys(incidents).length > 0 ? { incidents } : {}),
+  };
+}
+
+export const incidentSk = (incident: Pick<Incident, 'openedVersion' | 'concern'>) =>
+  `${INCIDENT_PREFIX}${incident.openedVersion}#${incident.concern}`;
+
+export function incidentItemOf(incident: Incident, expiresAt: number | undefined): IncidentItem {
+  return {
+    ...incident,
+    pk: entityPk({ kind: incident.entityKind, id: incident.entityId }),
+    sk: incidentSk(incident),
+    gsi1pk: INCIDENT_INDEX_PK[incident.state],
+    gsi1sk: `${new Date(incident.openedAt).toISOString()}#${incident.id}`,
+    itemType: 'incident',
+    // Open incidents stay until resolved, whatever the retention.
+    ...(expiresAt === undefined || incident.state === 'open' ? {} : { expiresAt }),
   };
 }
 
@@ -158,13 +275,30 @@ export function eventItemOf(
     ...(alerts.length > 0
       ? {
           pendingAlerts: Object.fromEntries(alerts.map((alert) => [alert.id, alert])),
-          alertsClaimedAt: Date.parse(processedAt),
-          gsi1pk: OWED_ALERTS_INDEX_PK,
-          gsi1sk: `${processedAt}#${event.id}`,
+          // Alerts that all wait for a digest are the sweep's: no claim to give back.
+          ...(alerts.some((alert) => alert.heldUntil === undefined)
+            ? { alertsClaimedAt: Date.parse(processedAt) }
+            : {}),
+          ...owedListingOf(alerts, processedAt, event.id),
         }
       : {}),
     ...(expiresAt === undefined ? {} : { expiresAt }),
   };
+}
+
+/** Where the sweep finds an event that owes alerts: by when it was processed, or when its digest window ends. */
+function owedListingOf(
+  alerts: readonly StoredAlert[],
+  processedAt: string,
+  eventId: string,
+): Pick<EventItem, 'gsi1pk' | 'gsi1sk'> {
+  const heldUntil = alerts
+    .map((alert) => alert.heldUntil)
+    .filter((until): until is string => until !== undefined)
+    .sort()[0];
+  return heldUntil === undefined
+    ? { gsi1pk: OWED_ALERTS_INDEX_PK, gsi1sk: `${processedAt}#${eventId}` }
+    : { gsi1pk: HELD_ALERTS_INDEX_PK, gsi1sk: `${heldUntil}#${eventId}` };
 }
 
 export function alertItemOf(alert: StoredAlert, expiresAt: number | undefined): AlertItem {

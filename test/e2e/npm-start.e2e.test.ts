@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/moto-server.ts';
 import { postWebhook } from '../../local/webhook-client.ts';
+import { ALERT_POLICY_ENV } from '../../shared/config/alert-policy-env.ts';
 import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
 import { generateLoad, sendConcurrently } from '../support/load-generator.ts';
 import { change, webhookBody } from '../support/webhook-builders.ts';
@@ -32,7 +33,8 @@ afterAll(() => {
 });
 
 const SECRET = 'start-secret';
-const env = { WEBHOOK_APP_SECRET: SECRET };
+// These tests count alerts as soon as events are applied: no digest hold (incidents.e2e.test.ts tests digests).
+const env = { WEBHOOK_APP_SECRET: SECRET, [ALERT_POLICY_ENV.digestThreshold]: '0' };
 
 describe('npm start', () => {
   it('serves the pipeline, prints alerts, and leaves nothing running after Ctrl-C', async () => {

@@ -214,6 +214,30 @@ describe('alerts', () => {
     }
   });
 
+  it('route a WABA and a severity to their own email lists with filter policies; everyone else gets everything', () => {
+    const { template: routed } = synth({
+      alertEmails: 'all@example.com',
+      alertRoutes: [
+        { emails: ['acme-team@example.com'], wabaIds: ['102290129340398'] },
+        { emails: ['oncall@example.com'], severities: ['CRITICAL'] },
+      ],
+    });
+    routed.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'acme-team@example.com',
+      FilterPolicy: { wabaId: ['102290129340398'] },
+    });
+    routed.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      FilterPolicy: { severity: ['CRITICAL'] },
+    });
+    const everything = Object.values(routed.findResources('AWS::SNS::Subscription')).find(
+      (s) => s.Properties.Endpoint === 'all@example.com',
+    );
+    expect(everything?.Properties.FilterPolicy).toBeUndefined();
+  });
+
   it('add a Slack channel through AWS Chatbot only when workspace and channel are configured', () => {
     template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
     const { template: withSlack } = synth({ slackWorkspaceId: 'T0123', slackChannelId: 'C0456' });
@@ -398,12 +422,13 @@ describe('least privilege', () => {
     }
   });
 
-  it('the processor cannot delete, batch-write or scan; the sweep reads owed events on the index', () => {
+  it('the processor cannot batch-write or scan (it deletes only incidents a late event moved); the sweep reads owed and held events on the index and records digests', () => {
     const processor = statementsOf(stack.pipeline.processor as never)
       .flatMap(actions)
       .filter((a) => a.startsWith('dynamodb:'));
     expect(processor.sort()).toEqual([
       'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -411,7 +436,35 @@ describe('least privilege', () => {
     const sweep = statementsOf(stack.pipeline.alertSweep as never)
       .flatMap(actions)
       .filter((a) => a.startsWith('dynamodb:'));
-    expect(sweep.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(sweep.sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('give the processor and the sweep the same alert policy (defaults, or the context)', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const env = (fn: unknown) => fns[idOf(fn as never)]?.Properties.Environment.Variables;
+    for (const fn of [stack.pipeline.processor, stack.pipeline.alertSweep])
+      expect(env(fn)).toMatchObject({
+        ALERT_DIGEST_THRESHOLD: '10',
+        ALERT_DIGEST_WINDOW_SECONDS: '300',
+        ALERT_FLAP_ALTERNATIONS: '3',
+        ALERT_FLAP_WINDOW_HOURS: '24',
+        ALERT_REMINDER_HOURS: '24',
+      });
+    const { stack: tuned, template: tunedTemplate } = synth({
+      alertDigestThreshold: 50,
+      alertReminderHours: 0,
+    });
+    const tunedFns = tunedTemplate.findResources('AWS::Lambda::Function');
+    const processorId = tuned.getLogicalId(tuned.pipeline.processor.node.defaultChild as never);
+    expect(tunedFns[processorId]?.Properties.Environment.Variables).toMatchObject({
+      ALERT_DIGEST_THRESHOLD: '50',
+      ALERT_REMINDER_HOURS: '0',
+    });
   });
 
   it('the read API can only read the table', () => {
@@ -511,7 +564,7 @@ describe('alarms and dashboard', () => {
       expect.arrayContaining([{ Name: 'reason', Value: 'invalid_signature' }]),
     );
     template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(5 minutes)',
+      ScheduleExpression: 'rate(1 minute)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf(stack.pipeline.alertSweep), 'Arn'] } })],
     });
   });
@@ -582,6 +635,11 @@ describe('configuration', () => {
     [{ pollConcurrency: 1 }, /pollConcurrency=1/],
     [{ pollConcurrency: 1001 }, /pollConcurrency=1001: expected a whole number from 2 to 1000/],
     [{ pollCallBudgetPerHour: 0 }, /pollCallBudgetPerHour=0/],
+    [{ alertDigestThreshold: -1 }, /alertDigestThreshold=-1/],
+    [{ alertRoutes: '{not json' }, /alertRoutes: expected a JSON array/],
+    [{ alertRoutes: [{ emails: ['a@b.co'] }] }, /give wabaIds or severities/],
+    [{ alertRoutes: [{ emails: ['a@b.co'], severities: ['LOUD'] }] }, /"LOUD" is not one of/],
+    [{ alertRoutes: [{ wabaIds: ['1'] }] }, /at least one email/],
   ])('rejects %j with a clear message', (values, message) => {
     expect(() => configFromContext(context(values))).toThrow(ConfigError);
     expect(() => configFromContext(context(values))).toThrow(message);

@@ -271,7 +271,7 @@ describe('read API: what the console needs (filters, search, sort, one entity, r
     expect(body.items).toEqual([{ wabaId: WABA, phoneNumbers: 1, templates: 6, messagingLimit: 'TIER_2K' }]);
   });
 
-  it('lists what needs attention: the RED, paused template, with since when and when it resumes', async () => {
+  it('lists what needs attention: the RED, paused template, since its first open incident, and when it resumes', async () => {
     const { body } = await get('/v1/attention');
     expect(body.items).toEqual([
       expect.objectContaining({
@@ -279,10 +279,44 @@ describe('read API: what the console needs (filters, search, sort, one entity, r
         label: 'cart_reminder (en)',
         severity: 'CRITICAL',
         reasons: ['quality RED', 'paused'],
-        since: new Date(1_760_000_400_000).toISOString(),
+        // Once incidents exist: since the RED opened its incident (the pause came later).
+        since: new Date(1_760_000_300_000).toISOString(),
         resumesAt: expect.any(String),
+        incidentIds: [expect.any(String), expect.any(String)],
       }),
     ]);
+  });
+
+  it('lists open incidents, filters them, and shows each entity its own; the unflagged number is resolved', async () => {
+    const open = (await get('/v1/incidents')).body.items as Record<string, unknown>[];
+    expect(open.map((i) => [i.concern, i.value, i.severity]).sort()).toEqual([
+      ['quality', 'RED', 'CRITICAL'],
+      ['status', 'PAUSED', 'CRITICAL'],
+    ]);
+    expect((await get('/v1/incidents', { severity: 'WARNING' })).body.items).toEqual([]);
+    expect((await get('/v1/incidents', { wabaId: '999' })).body.items).toEqual([]);
+    const resolved = (await get('/v1/incidents', { state: 'resolved' })).body.items as Record<
+      string,
+      unknown
+    >[];
+    expect(resolved).toEqual([
+      expect.objectContaining({
+        entityKind: 'phone-number',
+        concern: 'status',
+        value: 'FLAGGED',
+        durationMs: 100_000,
+        duration: '1 min',
+      }),
+    ]);
+    const phoneId = String(resolved[0]?.entityId);
+    const own = await get(`/v1/phone-numbers/${encodeURIComponent(phoneId)}/incidents`);
+    expect(own.body.items).toEqual(resolved);
+    const page = await get('/v1/incidents', { limit: '1' });
+    expect(page.body.items).toHaveLength(1);
+    const next = await get('/v1/incidents', { limit: '1', nextToken: String(page.body.nextToken) });
+    expect(next.body.items).toHaveLength(1);
+    expect((await get('/v1/incidents', { state: 'gone' })).status).toBe(400);
+    expect((await get('/v1/templates/nope/incidents')).status).toBe(404);
   });
 
   it.each([

@@ -1,8 +1,13 @@
 import type { EntityRef } from '../../shared/events/quality-event.ts';
 import type { EventCommit, PendingAlerts, StateStore, StoredState } from '../../shared/store/state-store.ts';
 import {
+  type AlertItem,
+  type DigestItem,
   type EventItem,
   entityPk,
+  type FlapItem,
+  HELD_ALERTS_INDEX_PK,
+  type IncidentItem,
   OWED_ALERTS_INDEX_PK,
   type StoredAlert,
 } from '../../shared/store/table-items.ts';
@@ -17,6 +22,18 @@ type Store = Pick<
   | 'alertPublished'
   | 'markAlertsPublished'
   | 'owedAlerts'
+  | 'heldAlerts'
+  | 'digest'
+  | 'createDigest'
+  | 'claimDigest'
+  | 'digestPublished'
+  | 'openIncidents'
+  | 'claimReminder'
+  | 'reminderPublished'
+  | 'flapsDue'
+  | 'postponeFlapCheck'
+  | 'claimFlapSummary'
+  | 'flapSummarized'
 >;
 
 /**
@@ -26,6 +43,9 @@ type Store = Pick<
 export class InMemoryStateStore implements Store {
   readonly states = new Map<string, StoredState>();
   readonly markers = new Map<string, EventItem>();
+  readonly incidents = new Map<string, IncidentItem>();
+  readonly alerts = new Map<string, AlertItem>();
+  readonly digests = new Map<string, DigestItem>();
 
   async read(entity: EntityRef): Promise<StoredState | undefined> {
     return this.states.get(entityPk(entity));
@@ -39,8 +59,13 @@ export class InMemoryStateStore implements Store {
       this.states.set(commit.state.item.pk, {
         state: commit.state.item.state,
         revision: commit.state.item.revision,
+        ...(commit.state.item.incidents ? { incidents: commit.state.item.incidents } : {}),
       });
     }
+    for (const key of commit.incidents?.delete ?? []) this.incidents.delete(`${key.pk}|${key.sk}`);
+    for (const item of commit.incidents?.put ?? []) this.incidents.set(`${item.pk}|${item.sk}`, item);
+    for (const alert of commit.alerts) this.alerts.set(alert.id, alert);
+    for (const flap of commit.flaps ?? []) this.flaps.set(flap.pk, flap);
     this.markers.set(commit.event.pk, structuredClone(commit.event));
     return 'committed';
   }
@@ -48,7 +73,11 @@ export class InMemoryStateStore implements Store {
   async pendingAlerts(eventId: string): Promise<PendingAlerts | undefined> {
     const marker = this.marker(eventId);
     if (!marker) return undefined;
-    return { alerts: Object.values(marker.pendingAlerts ?? {}), claimedAt: marker.alertsClaimedAt };
+    return {
+      alerts: Object.values(marker.pendingAlerts ?? {}),
+      claimedAt: marker.alertsClaimedAt,
+      listed: marker.gsi1pk !== undefined,
+    };
   }
 
   async claimPendingAlerts(eventId: string, now: number, staleBefore: number) {
@@ -87,6 +116,89 @@ export class InMemoryStateStore implements Store {
       .sort((a, b) => ((a.gsi1sk ?? '') < (b.gsi1sk ?? '') ? -1 : 1))
       .slice(0, limit)
       .map((m) => m.pk.slice('EVENT#'.length));
+  }
+
+  async heldAlerts(windowEndedBefore: string, limit: number): Promise<string[]> {
+    return [...this.markers.values()]
+      .filter((m) => m.gsi1pk === HELD_ALERTS_INDEX_PK && (m.gsi1sk ?? '') < windowEndedBefore)
+      .sort((a, b) => ((a.gsi1sk ?? '') < (b.gsi1sk ?? '') ? -1 : 1))
+      .slice(0, limit)
+      .map((m) => m.pk.slice('EVENT#'.length));
+  }
+
+  async digest(digestId: string): Promise<DigestItem | undefined> {
+    return this.digests.get(digestId);
+  }
+
+  async createDigest(item: DigestItem): Promise<DigestItem> {
+    const existing = this.digests.get(item.id);
+    if (existing) return existing;
+    this.digests.set(item.id, structuredClone(item));
+    return item;
+  }
+
+  async claimDigest(digestId: string, now: number, staleBefore: number): Promise<boolean> {
+    const digest = this.digests.get(digestId);
+    if (!digest || digest.publishedAt !== undefined) return false;
+    if (digest.claimedAt !== undefined && digest.claimedAt >= staleBefore) return false;
+    this.digests.set(digestId, { ...digest, claimedAt: now });
+    return true;
+  }
+
+  async digestPublished(digestId: string, publishedAt: string): Promise<void> {
+    const digest = this.digests.get(digestId);
+    if (digest) this.digests.set(digestId, { ...digest, publishedAt, claimedAt: undefined });
+  }
+
+  readonly flaps = new Map<string, FlapItem>();
+
+  async flapsDue(before: string, limit: number): Promise<FlapItem[]> {
+    return [...this.flaps.values()]
+      .filter((f) => f.gsi1pk !== undefined && (f.gsi1sk ?? '') < before)
+      .slice(0, limit);
+  }
+
+  async postponeFlapCheck(pk: string, checkAt: string): Promise<void> {
+    const flap = this.flaps.get(pk);
+    if (flap?.gsi1pk) this.flaps.set(pk, { ...flap, gsi1sk: `${checkAt}#${pk}` });
+  }
+
+  async claimFlapSummary(pk: string, now: number, staleBefore: number): Promise<boolean> {
+    const flap = this.flaps.get(pk);
+    if (!flap?.gsi1pk || (flap.claimedAt !== undefined && flap.claimedAt >= staleBefore)) return false;
+    this.flaps.set(pk, { ...flap, claimedAt: now });
+    return true;
+  }
+
+  async flapSummarized(pk: string, at: string): Promise<void> {
+    const flap = this.flaps.get(pk);
+    if (!flap) return;
+    const { gsi1pk: _pk, gsi1sk: _sk, claimedAt: _claim, ...rest } = flap;
+    this.flaps.set(pk, { ...rest, summarizedAt: at });
+  }
+
+  readonly reminders = new Map<string, { claimedAt: number; publishedAt?: string }>();
+
+  async openIncidents(limit: number): Promise<IncidentItem[]> {
+    return [...this.incidents.values()].filter((i) => i.state === 'open').slice(0, limit);
+  }
+
+  async claimReminder(
+    incidentId: string,
+    ordinal: number,
+    now: number,
+    staleBefore: number,
+  ): Promise<boolean> {
+    const key = `${incidentId}#${ordinal}`;
+    const existing = this.reminders.get(key);
+    if (existing && (existing.publishedAt !== undefined || existing.claimedAt >= staleBefore)) return false;
+    this.reminders.set(key, { claimedAt: now });
+    return true;
+  }
+
+  async reminderPublished(incidentId: string, ordinal: number, publishedAt: string): Promise<void> {
+    const key = `${incidentId}#${ordinal}`;
+    this.reminders.set(key, { claimedAt: this.reminders.get(key)?.claimedAt ?? 0, publishedAt });
   }
 
   private marker(eventId: string): EventItem | undefined {

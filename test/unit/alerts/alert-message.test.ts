@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ALERT_KINDS, type AlertKind } from '../../../shared/alerts/alert.ts';
+import { ALERT_KINDS, type RuleAlertKind as AlertKind } from '../../../shared/alerts/alert.ts';
 import {
   alertMessageOf,
   chatbotNotificationOf,
