@@ -134,10 +134,11 @@ describe('the web console in Chromium', () => {
       .reverse();
     expect(recorded).toEqual(['YELLOW', 'RED', 'GREEN']);
     const segments = page.locator('.lane-quality .segment');
-    expect(await segments.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-value')))).toEqual(
-      recorded,
-    );
-    expect(await page.locator('.marker').count()).toBe(1); // the pause
+    // The chart draws once its history has arrived, which may be after the change list on a busy machine.
+    await expect
+      .poll(() => segments.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-value'))), SHOWN)
+      .toEqual(recorded);
+    await expect.poll(() => page.locator('.marker').count(), SHOWN).toBe(1); // the pause
     expect(await rows(page).count()).toBeGreaterThanOrEqual(history.items.length);
     await page.getByText('raw').first().click();
     await expect.poll(() => page.locator('details[open] pre').textContent()).toContain('"new_quality_score"');
