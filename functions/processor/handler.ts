@@ -9,9 +9,12 @@ import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
+import { DynamoDbTemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import { EventProcessor } from './event-processor.ts';
 import { eventsOfMessage } from './queue-message.ts';
+import { isTemplateInsightsMessage, templateInsightsOf } from './template-insights-message.ts';
+import { applyTemplateInsights } from './template-insights-processor.ts';
 import { isTrafficMessage, trafficBatchOf } from './traffic-message.ts';
 import { TrafficProcessor } from './traffic-processor.ts';
 
@@ -36,6 +39,7 @@ const trafficProcessor = new TrafficProcessor({
   logger,
   counters,
 });
+const insightsStore = new DynamoDbTemplateInsightsStore(doc, requiredEnv('TABLE_NAME'));
 const batch = new BatchProcessor(EventType.SQS);
 
 /** One SQS record: its events applied in order; a throw marks just this record failed (retried, then DLQ). */
@@ -47,6 +51,14 @@ export async function processRecord(record: SQSRecord): Promise<void> {
     if (traffic) {
       await trafficProcessor.process(traffic);
       return;
+    }
+    // Template insights (the poller's daily read), likewise marked in the body.
+    if (record.body.includes('"kind":"template-insights"')) {
+      const message: unknown = JSON.parse(record.body);
+      if (isTemplateInsightsMessage(message)) {
+        await applyTemplateInsights(templateInsightsOf(message), { store: insightsStore, logger, counters });
+        return;
+      }
     }
     for (const event of eventsOfMessage(record.body, receivedAt)) await processor.process(event);
   } catch (error) {
