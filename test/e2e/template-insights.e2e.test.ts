@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphApiStub, startGraphApiStub } from '../../local/graph-api-stub.ts';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
@@ -73,5 +75,21 @@ describe('template insights, end to end', () => {
     const body = await metricsOf(`${WABA_WITHOUT}:${templateId}`);
     expect(body.items).toEqual([]);
     expect(body.total.readRate).toBeNull();
+  });
+
+  it("npm run status shows each template's read rate of the last 7 days with its volume", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'local/status.ts', '--json'],
+      {
+        env: { ...process.env, MONITOR_URL: pipeline.url },
+      },
+    );
+    const { templates } = JSON.parse(stdout) as { templates: { wabaId: string; readRate7d: string }[] };
+    expect(templates).toHaveLength(10);
+    for (const template of templates) {
+      if (template.wabaId === WABA) expect(template.readRate7d).toMatch(/^\d+\.\d% of [\d,]+ delivered$/);
+      else expect(template.readRate7d).toBe('—');
+    }
   });
 });
