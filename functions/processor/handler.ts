@@ -14,7 +14,7 @@ import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import { EventProcessor } from './event-processor.ts';
 import { eventsOfMessage } from './queue-message.ts';
 import { isTemplateInsightsMessage, templateInsightsOf } from './template-insights-message.ts';
-import { applyTemplateInsights } from './template-insights-processor.ts';
+import { applyTemplateInsights, readRateEventsOf } from './template-insights-processor.ts';
 import { isTrafficMessage, trafficBatchOf } from './traffic-message.ts';
 import { TrafficProcessor } from './traffic-processor.ts';
 
@@ -56,7 +56,10 @@ export async function processRecord(record: SQSRecord): Promise<void> {
     if (record.body.includes('"kind":"template-insights"')) {
       const message: unknown = JSON.parse(record.body);
       if (isTemplateInsightsMessage(message)) {
-        await applyTemplateInsights(templateInsightsOf(message), { store: insightsStore, logger, counters });
+        const insights = templateInsightsOf(message);
+        await applyTemplateInsights(insights, { store: insightsStore, logger, counters });
+        // The early warning on read rates: a verdict per template, applied and alerted like any event.
+        for (const event of await readRateEventsOf(insights, insightsStore)) await processor.process(event);
         return;
       }
     }
