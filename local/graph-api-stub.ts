@@ -11,6 +11,13 @@ export interface ScriptedResponse {
 export interface StubWaba {
   readonly phoneNumbers: readonly Record<string, unknown>[];
   readonly templates: readonly Record<string, unknown>[];
+  /**
+   * `template_analytics` data points (`{template_id, start, end, sent, delivered, read, clicked}`); the answer
+   * keeps those of the asked templates and days. Without it, made-up daily figures for every asked template.
+   */
+  readonly insights?: readonly Record<string, unknown>[];
+  /** Template insights refused as Meta does for a WABA that has not opted in (or an excluded region). */
+  readonly insightsUnavailable?: boolean;
 }
 
 export interface RecordedRequest {
@@ -113,6 +120,9 @@ export async function startGraphApiStub(options: {
         ids.map((id) => ({ id })),
       );
     }
+    const analytics = /^\/v\d+\.\d+\/([^/]+)\/template_analytics$/.exec(url.pathname);
+    const analyticsWaba = analytics ? wabas.get(analytics[1] ?? '') : undefined;
+    if (analyticsWaba) return templateAnalytics(res, url, analyticsWaba);
     const match = /^\/v\d+\.\d+\/([^/]+)\/(phone_numbers|message_templates)$/.exec(url.pathname);
     const waba = match ? wabas.get(match[1] ?? '') : undefined;
     if (!match || !waba) {
@@ -147,6 +157,52 @@ export async function startGraphApiStub(options: {
             ]
           : [],
       },
+    });
+  }
+
+  /**
+   * `GET /{WABA_ID}/template_analytics?start&end&granularity=DAILY&metric_types&template_ids`: Meta's answer
+   * shape (`data[{granularity, product_type, data_points}]`), at most 10 template ids, daily only.
+   */
+  function templateAnalytics(res: ServerResponse, url: URL, waba: StubWaba) {
+    if (waba.insightsUnavailable) {
+      return send(res, 400, {
+        error: {
+          message: '(#100) Template insights are not available for this WhatsApp Business Account',
+          type: 'OAuthException',
+          code: 100,
+          fbtrace_id: 'StubTraceInsights',
+        },
+      });
+    }
+    // `[id1,id2]`, as Meta's example request writes it.
+    const ids = (/^\[([\d,]*)\]$/.exec(url.searchParams.get('template_ids') ?? '')?.[1] ?? '')
+      .split(',')
+      .filter(Boolean);
+    const start = Number(url.searchParams.get('start'));
+    const end = Number(url.searchParams.get('end'));
+    if (
+      ids.length === 0 ||
+      ids.length > 10 ||
+      url.searchParams.get('granularity') !== 'DAILY' ||
+      !(end > start)
+    ) {
+      return send(res, 400, {
+        error: {
+          message: '(#100) Invalid parameter',
+          type: 'OAuthException',
+          code: 100,
+          fbtrace_id: 'StubTraceParam',
+        },
+      });
+    }
+    const points = (waba.insights ?? madeUpInsights(ids, start, end)).filter((point) => {
+      const at = Number(point.start);
+      return ids.includes(String(point.template_id)) && at >= start && at < end;
+    });
+    send(res, 200, {
+      data: [{ granularity: 'DAILY', product_type: 'cloud_api', data_points: points }],
+      paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } },
     });
   }
 
@@ -193,6 +249,30 @@ export async function startGraphApiStub(options: {
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Daily figures that vary by template and day but are the same on every read: for `npm start`'s console. */
+function madeUpInsights(ids: readonly string[], start: number, end: number): Record<string, unknown>[] {
+  const points: Record<string, unknown>[] = [];
+  for (const id of ids) {
+    for (let day = start; day < end; day += 86_400) {
+      const seed = (Number(id.slice(-4)) || 7) + day / 86_400;
+      const delivered = 150 + ((seed * 37) % 250);
+      const read = Math.round(delivered * (0.45 + ((seed * 13) % 40) / 100));
+      points.push({
+        template_id: id,
+        start: day,
+        end: day + 86_400,
+        sent: delivered + (seed % 9),
+        delivered,
+        read,
+        clicked: [
+          { type: 'quick_reply_button', button_content: 'Tell me more', count: Math.round(read / 8) },
+        ],
+      });
+    }
+  }
+  return points;
 }
 
 function pick(item: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {

@@ -17,6 +17,8 @@ export interface LocalPollerOptions {
   readonly token: string;
   /** Where the events go: the local events queue under `npm start`, a counting sink in the bench. */
   readonly queue: Pick<EventQueue, 'send'>;
+  /** Where template insights go (the same local queue); without it they are not read (the bench). */
+  readonly insightsQueue?: Pick<EventQueue, 'sendMessages'>;
   readonly logger: AppLogger;
   readonly counters: Counters;
   /** The ceiling of the worker pool. */
@@ -85,6 +87,7 @@ export function createLocalPoller(options: LocalPollerOptions): LocalPoller {
           const result = await runPollJob(job, {
             graphFor: () => client(2_000),
             queue: options.queue,
+            insightsQueue: options.insightsQueue,
             registry,
             logger: options.logger,
             counters: options.counters,
@@ -119,7 +122,7 @@ export function createLocalPoller(options: LocalPollerOptions): LocalPoller {
  */
 export async function startLocalPolling(options: {
   readonly token: string;
-  readonly queue: Pick<EventQueue, 'send'>;
+  readonly queue: Pick<EventQueue, 'send' | 'sendMessages'>;
   readonly intervalSeconds: number;
   readonly onError: (error: unknown) => void;
 }): Promise<{ poll(): Promise<LocalPollRun | undefined>; stop(): Promise<void> }> {
@@ -134,6 +137,7 @@ export async function startLocalPolling(options: {
     settings: pollerSettingsFromEnv(process.env),
     token: options.token,
     queue: options.queue,
+    insightsQueue: options.queue,
     logger,
     counters,
     concurrency,

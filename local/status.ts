@@ -15,6 +15,15 @@ async function weekReadRate(url: string, phoneNumberId: string): Promise<string>
   return describeReadRate(readRateOver(items));
 }
 
+/** A template's read rate of the last 7 days from Meta's insights (read by the poller); `—` without any. */
+async function templateWeekReadRate(url: string, templateId: string): Promise<string> {
+  const query = `from=${new Date(Date.now() - WEEK_MS).toISOString()}&granularity=day`;
+  const response = await fetch(`${url}/v1/templates/${encodeURIComponent(templateId)}/metrics?${query}`);
+  if (!response.ok) return '—';
+  const { total } = (await response.json()) as { total: { read: number; delivered: number } };
+  return describeReadRate(readRateOver([total]));
+}
+
 /**
  * `npm run status [-- --json]`: the open incidents first, then the current phone numbers, templates and business
  * portfolios (WABAs) of the running `npm start`.
@@ -40,10 +49,20 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const readRates = await Promise.all(phoneNumbers.map((p) => weekReadRate(url, String(p.id))));
+  const [readRates, templateReadRates] = await Promise.all([
+    Promise.all(phoneNumbers.map((p) => weekReadRate(url, String(p.id)))),
+    Promise.all(templates.map((t) => templateWeekReadRate(url, String(t.id)))),
+  ]);
   if (json) {
     const withRates = phoneNumbers.map((p, i) => ({ ...p, readRate7d: readRates[i] }));
-    console.log(JSON.stringify({ incidents, phoneNumbers: withRates, templates, businesses }, null, 2));
+    const templatesWithRates = templates.map((t, i) => ({ ...t, readRate7d: templateReadRates[i] }));
+    console.log(
+      JSON.stringify(
+        { incidents, phoneNumbers: withRates, templates: templatesWithRates, businesses },
+        null,
+        2,
+      ),
+    );
     return;
   }
   // What is still wrong now comes first, the worst and oldest at the top.
@@ -86,7 +105,7 @@ async function main(): Promise<void> {
   );
   console.log(`Templates (${templates.length})`);
   console.table(
-    templates.map(({ wabaId, name, language, status, qualityScore, category, pauseCount, updatedAt }) => ({
+    templates.map(({ wabaId, name, language, status, qualityScore, category, pauseCount, updatedAt }, i) => ({
       wabaId,
       name,
       language,
@@ -94,6 +113,7 @@ async function main(): Promise<void> {
       qualityScore,
       category,
       pauseCount,
+      'read rate 7 d': templateReadRates[i],
       updatedAt,
     })),
   );

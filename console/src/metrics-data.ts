@@ -52,3 +52,41 @@ export function metricsSeriesOf(points: readonly MetricsPoint[]): Series[] {
   ];
   return series.filter((s) => s.points.length > 0);
 }
+
+/** One day of `GET /v1/templates/{id}/metrics` (Meta's template insights, read by the poller). */
+export interface TemplateMetricsPoint {
+  readonly start: string;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly read: number;
+  readonly readRate: number | null;
+}
+
+export interface TemplateMetricsAnswer {
+  readonly items: readonly TemplateMetricsPoint[];
+}
+
+/** Template insights are daily; at most the route's 400 days. */
+export function templateMetricsQueryOf([from, to]: readonly [number, number]): Record<string, string> {
+  const start = Math.max(from, to - 400 * DAY_MS);
+  return { from: new Date(start).toISOString(), to: new Date(to).toISOString(), granularity: 'day' };
+}
+
+/**
+ * A template's lanes under its quality bands: the daily read rate (Meta now turns templates YELLOW or RED on low
+ * read rates) and the delivered volume it is a rate of.
+ */
+export function templateSeriesOf(points: readonly TemplateMetricsPoint[]): Series[] {
+  const at = (point: TemplateMetricsPoint) => Date.parse(point.start);
+  const series: Series[] = [
+    {
+      label: 'Read rate',
+      unit: '%',
+      points: points
+        .filter((p) => p.readRate !== null)
+        .map((p) => [at(p), Math.round((p.readRate ?? 0) * 1000) / 10] as const),
+    },
+    { label: 'Delivered', unit: 'messages', points: points.map((p) => [at(p), p.delivered] as const) },
+  ];
+  return series.filter((s) => s.points.length > 0);
+}

@@ -47,6 +47,8 @@ export function templateOf(state: TemplateState) {
     upcomingCategory: state.upcomingCategory ?? undefined,
     upcomingCategoryAt: state.upcomingCategoryAt ?? undefined,
     lastEditedAt: state.lastEditedAt,
+    /** The latest read-rate verdict from Meta's insights: `{status: LOW|NORMAL, day, readRate, delivered, baselineMedian, baselineDays}`. */
+    readRate: state.readRate,
     isTest: state.isTest,
     updatedAt: iso(state.updatedAt),
   };

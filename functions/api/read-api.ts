@@ -6,12 +6,14 @@ import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
 import type { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { InvalidPageTokenError, type PageRequest, type ReadModel } from '../../shared/store/read-model.ts';
+import type { TemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 import { alertOf, businessOf, historyEntryOf, phoneNumberOf, templateOf } from './api-items.ts';
 import { attentionWithIncidents, digestOf, incidentOf } from './incident-items.ts';
 import { applyListQuery, isFilteredListing, ListQueryError, listQueryOf } from './list-query.ts';
 import { phoneNumberMetrics } from './metrics-route.ts';
 import { needsAttention } from './needs-attention.ts';
 import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, StateSnapshots } from './state-snapshots.ts';
+import { templateMetrics } from './template-metrics-route.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -68,11 +70,13 @@ export interface ReadApiOptions {
   readonly snapshots?: SnapshotOptions;
   /** Engagement metrics (message tracking); without it the metrics routes answer 404. */
   readonly metrics?: Pick<MetricsReader, 'phoneNumberBuckets'>;
+  /** Template insights (read by the poller); without it the template metrics route answers 404. */
+  readonly templateInsights?: Pick<TemplateInsightsStore, 'templateDays'>;
 }
 
 /** The read routes (README, "The read API") over the table. Paginated with `limit` and `nextToken`. */
 export function createReadApi(model: Model, logger: AppLogger, options: ReadApiOptions = {}): ReadApi {
-  const { metrics } = options;
+  const { metrics, templateInsights } = options;
   const snapshots = new StateSnapshots(
     (kind) => model.allStates(kind),
     options.snapshots ?? DEFAULT_SNAPSHOT_OPTIONS,
@@ -144,6 +148,8 @@ export function createReadApi(model: Model, logger: AppLogger, options: ReadApiO
         }
         return jsonResponse(200, { items: result.items.map(incidentOf), ...token(result.nextToken) });
       }
+      if (sub === 'metrics' && kind === 'template' && templateInsights)
+        return await templateMetrics(templateInsights, id, query, Date.now());
       if (sub !== 'history') return notFound(event.rawPath);
       const range = { from: timeOf(query, 'since'), to: timeOf(query, 'until') };
       const result = await model.history(entity, page, range);

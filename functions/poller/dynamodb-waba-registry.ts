@@ -85,11 +85,21 @@ export class DynamoDbWabaRegistry implements WabaRegistry {
       values[':fingerprints'] = [...record.recordFingerprints];
       set.push('recordFingerprints = :fingerprints');
     }
-    let update = `SET ${set.join(', ')}`;
+    const remove: string[] = [];
+    if (record.insightsReadAt !== undefined) {
+      values[':insightsReadAt'] = record.insightsReadAt;
+      set.push('insightsReadAt = :insightsReadAt');
+      remove.push('insightsUnavailableAt', 'insightsUnavailableReason');
+    } else if (record.insightsUnavailable) {
+      values[':unavailableAt'] = record.insightsUnavailable.at;
+      values[':unavailableReason'] = record.insightsUnavailable.reason;
+      set.push('insightsUnavailableAt = :unavailableAt', 'insightsUnavailableReason = :unavailableReason');
+    }
     if (record.deferredUntil !== undefined) {
       values[':until'] = record.deferredUntil;
-      update = `${update}, deferredUntil = :until`;
-    } else update = `${update} REMOVE deferredUntil`;
+      set.push('deferredUntil = :until');
+    } else remove.push('deferredUntil');
+    const update = `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`;
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,

@@ -49,6 +49,8 @@ export interface WabaPollResult {
   readonly unchangedRecords: number;
   /** One per record read, to compare the next poll with. */
   readonly fingerprints: readonly string[];
+  /** Meta's ids of the templates read (changed or not): whose insights to read. */
+  readonly templateIds: readonly string[];
 }
 
 /** What the previous poll of the WABA saw: records that read the same are not sent again. */
@@ -94,6 +96,7 @@ export async function pollWaba(wabaId: string, deps: PollWabaDependencies): Prom
     skippedRecords = 0,
     unchangedRecords = 0,
     fingerprints: readonly string[] = [],
+    templateIds: readonly string[] = [],
   ): WabaPollResult => ({
     wabaId,
     status,
@@ -103,6 +106,7 @@ export async function pollWaba(wabaId: string, deps: PollWabaDependencies): Prom
     calls: deps.graph.callCount,
     unchangedRecords,
     fingerprints,
+    templateIds,
   });
   try {
     const phoneRecords = await deps.graph.listAll<unknown>(`${wabaId}/phone_numbers`, {
@@ -115,6 +119,7 @@ export async function pollWaba(wabaId: string, deps: PollWabaDependencies): Prom
     });
     const events: QualityEvent[] = [];
     const fingerprints: string[] = [];
+    const templateIds: string[] = [];
     let skipped = 0;
     let unchanged = 0;
     // Unchanged since the last poll: the processor would only record it again (a marker and a history item
@@ -136,12 +141,23 @@ export async function pollWaba(wabaId: string, deps: PollWabaDependencies): Prom
     for (const record of templateRecords) {
       const parsed = polledTemplate.safeParse(record);
       if (!parsed.success) skipped += 1;
-      else if (isNew('message_templates', record)) events.push(templateSnapshotOf(parsed.data, ctx));
+      else {
+        templateIds.push(parsed.data.id);
+        if (isNew('message_templates', record)) events.push(templateSnapshotOf(parsed.data, ctx));
+      }
     }
     if (skipped > 0) deps.logger.warn('unreadable Graph API records skipped', { wabaId, skipped });
     if (!deps.previous?.accessOk) events.push(pollerAccessEventOf(ctx, 'ok'));
     if (events.length > 0) await deps.queue.send(events);
-    return result('ok', phoneRecords.length, templateRecords.length, skipped, unchanged, fingerprints);
+    return result(
+      'ok',
+      phoneRecords.length,
+      templateRecords.length,
+      skipped,
+      unchanged,
+      fingerprints,
+      templateIds,
+    );
   } catch (error) {
     if (!(error instanceof GraphApiError)) throw error;
     const { graph } = error;

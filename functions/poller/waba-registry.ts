@@ -24,6 +24,11 @@ export interface WabaPollState {
   readonly recordFingerprints?: readonly string[];
   /** When every record was last sent, changed or not (a daily full snapshot heals anything lost). */
   readonly lastFullPollAt?: number;
+  /** Template insights last read successfully (read again a day later, from that day on). */
+  readonly insightsReadAt?: number;
+  /** Meta said the WABA's template insights are not available (not enabled, or an excluded region). */
+  readonly insightsUnavailableAt?: number;
+  readonly insightsUnavailableReason?: string;
 }
 
 /** What a worker writes after a poll (or a decision not to poll). */
@@ -40,6 +45,10 @@ export interface PollRecord {
   readonly recordFingerprints?: readonly string[];
   /** This poll sent every record. */
   readonly fullPoll?: boolean;
+  /** Template insights were read (clears a past "not available"). */
+  readonly insightsReadAt?: number;
+  /** Template insights were refused as not available, for this reason. */
+  readonly insightsUnavailable?: { readonly at: number; readonly reason: string };
 }
 
 export interface WabaRegistry {
@@ -79,7 +88,7 @@ export class InMemoryWabaRegistry implements WabaRegistry {
   }
 
   async recordPoll(wabaId: string, record: PollRecord): Promise<void> {
-    const { deferredUntil: _past, ...known } = this.items.get(wabaId) ?? {
+    const { deferredUntil: _past, ...known }: WabaPollState = this.items.get(wabaId) ?? {
       wabaId,
       active: true,
       firstSeenAt: record.at,
@@ -96,5 +105,16 @@ export class InMemoryWabaRegistry implements WabaRegistry {
       ...(record.recordFingerprints ? { recordFingerprints: [...record.recordFingerprints] } : {}),
       ...(record.fullPoll ? { lastFullPollAt: record.at } : {}),
     });
+    const updated = this.items.get(wabaId) as WabaPollState;
+    if (record.insightsReadAt !== undefined) {
+      const { insightsUnavailableAt: _at, insightsUnavailableReason: _reason, ...available } = updated;
+      this.items.set(wabaId, { ...available, insightsReadAt: record.insightsReadAt });
+    } else if (record.insightsUnavailable) {
+      this.items.set(wabaId, {
+        ...updated,
+        insightsUnavailableAt: record.insightsUnavailable.at,
+        insightsUnavailableReason: record.insightsUnavailable.reason,
+      });
+    }
   }
 }

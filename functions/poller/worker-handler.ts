@@ -43,6 +43,7 @@ export async function pollRecord(record: SQSRecord): Promise<void> {
         maxThrottleWaitMs: MAX_THROTTLE_WAIT_MS,
       }),
     queue,
+    insightsQueue: queue,
     registry,
     logger,
     counters,

@@ -10,9 +10,12 @@ import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
+import { DynamoDbTemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import { EventProcessor } from './event-processor.ts';
 import { eventsOfMessage } from './queue-message.ts';
+import { isTemplateInsightsMessage, templateInsightsOf } from './template-insights-message.ts';
+import { applyTemplateInsights, readRateEventsOf } from './template-insights-processor.ts';
 import { isTrafficMessage, trafficBatchOf } from './traffic-message.ts';
 import { TrafficProcessor } from './traffic-processor.ts';
 
@@ -39,6 +42,7 @@ const trafficProcessor = new TrafficProcessor({
   logger,
   counters,
 });
+const insightsStore = new DynamoDbTemplateInsightsStore(doc, requiredEnv('TABLE_NAME'));
 const batch = new BatchProcessor(EventType.SQS);
 
 /** One SQS record: its events applied in order; a throw marks just this record failed (retried, then DLQ). */
@@ -50,6 +54,17 @@ export async function processRecord(record: SQSRecord): Promise<void> {
     if (traffic) {
       await trafficProcessor.process(traffic);
       return;
+    }
+    // Template insights (the poller's daily read), likewise marked in the body.
+    if (record.body.includes('"kind":"template-insights"')) {
+      const message: unknown = JSON.parse(record.body);
+      if (isTemplateInsightsMessage(message)) {
+        const insights = templateInsightsOf(message);
+        await applyTemplateInsights(insights, { store: insightsStore, logger, counters });
+        // The early warning on read rates: a verdict per template, applied and alerted like any event.
+        for (const event of await readRateEventsOf(insights, insightsStore)) await processor.process(event);
+        return;
+      }
     }
     for (const event of eventsOfMessage(record.body, receivedAt)) await processor.process(event);
   } catch (error) {

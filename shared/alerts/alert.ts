@@ -31,6 +31,7 @@ export const ALERT_KINDS = [
   'template-quality-yellow',
   'template-quality-recovered',
   'template-one-red-from-disable',
+  'template-read-rate-low',
   'template-category-changed',
   'template-category-change-scheduled',
   'template-status-unknown',

@@ -1,3 +1,4 @@
+import type { ReadRateVerdict } from '../insights/read-rate-drop.ts';
 import type { MessagingLimit } from '../meta/messaging-limit.ts';
 import type {
   AccountAlertSeverity,
@@ -135,6 +136,15 @@ export interface TemplateComponentsEvent extends EventEnvelope, TemplateIdentity
   readonly kind: 'template-components';
 }
 
+/**
+ * The monitor's own verdict on a template's read rate, from Meta's insights (source `poll`, field
+ * `template_analytics`): the latest complete day against the median of the 14 before it (shared/insights).
+ */
+export interface TemplateReadRateEvent extends EventEnvelope, TemplateIdentity {
+  readonly kind: 'template-read-rate';
+  readonly verdict: ReadRateVerdict;
+}
+
 /** A template as read from `GET /{WABA_ID}/message_templates` (source `poll`). */
 export interface TemplateSnapshotEvent extends EventEnvelope, TemplateIdentity {
   readonly kind: 'template-snapshot';
@@ -194,6 +204,7 @@ export type QualityEvent =
   | TemplateQualityEvent
   | TemplateCategoryEvent
   | TemplateComponentsEvent
+  | TemplateReadRateEvent
   | TemplateSnapshotEvent
   | BusinessCapabilityEvent
   | AccountUpdateEvent

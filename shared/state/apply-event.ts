@@ -28,6 +28,7 @@ export function applyEvent(state: EntityState | undefined, event: QualityEvent):
     case 'template-quality':
     case 'template-category':
     case 'template-components':
+    case 'template-read-rate':
     case 'template-snapshot':
       return applyTemplateEvent((state as TemplateState) ?? initialTemplateState(event), event);
     case 'business-capability':

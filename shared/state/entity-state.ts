@@ -1,5 +1,6 @@
 import type { EventVersion } from '../events/event-identity.ts';
 import type { AccountRestriction, EntityKind } from '../events/quality-event.ts';
+import type { ReadRateVerdict } from '../insights/read-rate-drop.ts';
 
 /**
  * Every entity is a set of last-writer-wins attributes: each attribute remembers the version (event time, then
@@ -25,7 +26,8 @@ export type AttributeValue =
   | boolean
   | null
   | readonly AccountRestriction[]
-  | AccountAlertState;
+  | AccountAlertState
+  | ReadRateVerdict;
 
 export interface PhoneNumberState extends EntityStateBase {
   readonly kind: 'phone-number';
@@ -80,6 +82,8 @@ export interface TemplateState extends EntityStateBase {
   readonly categoryAppealStatus?: string;
   /** When the template was last edited (`message_template_components_update`): its quality starts over. */
   readonly lastEditedAt?: string;
+  /** The latest verdict on its read rate from Meta's insights (shared/insights/read-rate-drop.ts). */
+  readonly readRate?: ReadRateVerdict;
   /** Quality pauses seen so far (a grow-only set, so arrival order does not matter). */
   readonly pauses: readonly TemplatePause[];
   /** Quality pauses so far; derived from `pauses`. */

@@ -3,6 +3,7 @@ import type {
   TemplateCategoryEvent,
   TemplateComponentsEvent,
   TemplateQualityEvent,
+  TemplateReadRateEvent,
   TemplateSnapshotEvent,
   TemplateStatusEvent,
 } from '../events/quality-event.ts';
@@ -21,6 +22,7 @@ export type TemplateEvent =
   | TemplateQualityEvent
   | TemplateCategoryEvent
   | TemplateComponentsEvent
+  | TemplateReadRateEvent
   | TemplateSnapshotEvent;
 
 /** Meta pauses a RED template for 3 h the first time, 6 h the second; the third time disables it (T2). */
@@ -81,6 +83,10 @@ function templateUpdatesOf(event: TemplateEvent): AttributeUpdates {
     case 'template-components':
       // Each edit is a new value, so it is a transition in the history ("quality starts over").
       return { lastEditedAt: new Date(event.eventTime).toISOString() };
+    case 'template-read-rate':
+      // The whole verdict: its day changes daily, so the history keeps every day's verdict; the rule alerts only
+      // when it turns LOW.
+      return { readRate: { ...event.verdict } };
     case 'template-category':
       return event.stage === 'impending'
         ? {

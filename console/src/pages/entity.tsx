@@ -4,9 +4,23 @@ import { Badge } from '../components/badge.tsx';
 import { Time } from '../components/time.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { usePolled } from '../hooks.ts';
-import { type MetricsAnswer, metricsQueryOf, metricsSeriesOf } from '../metrics-data.ts';
+import {
+  type MetricsAnswer,
+  metricsQueryOf,
+  metricsSeriesOf,
+  type TemplateMetricsAnswer,
+  templateMetricsQueryOf,
+  templateSeriesOf,
+} from '../metrics-data.ts';
 import { type Alert, COLLECTION_OF, type HistoryEntry, type PhoneNumber, type Template } from '../model.ts';
-import { markersOf, RANGE_DAYS, type RangeChoice, segmentsOf, windowOf } from '../timeline-data.ts';
+import {
+  markersOf,
+  RANGE_DAYS,
+  type RangeChoice,
+  type Series,
+  segmentsOf,
+  windowOf,
+} from '../timeline-data.ts';
 import { AlertsTable } from './alerts.tsx';
 
 interface Props {
@@ -30,16 +44,23 @@ export function EntityPage({ api, kind, id }: Props) {
   const entries = history.data ?? [];
   const [from, to] = windowOf(range, entries, now);
   const visible = entries.filter((entry) => Date.parse(entry.eventTime) >= from);
-  // Message traffic (message tracking on) on the same axis; hours for up to a month, days beyond.
+  // On the same axis: a number's message traffic (message tracking on; hours for up to a month, days beyond), a
+  // template's daily insights from Meta (read rate and delivered).
   const span = to - from;
-  const metrics = usePolled(() => {
+  const metrics = usePolled(async (): Promise<Series[]> => {
     // The window's end moves with the clock: each poll asks up to now.
     const end = Date.now();
-    return kind === 'phone-number'
-      ? api.get<MetricsAnswer>(`${path}/metrics`, metricsQueryOf([end - span, end]))
-      : Promise.resolve<MetricsAnswer>({ items: [] });
+    if (kind === 'phone-number') {
+      const answer = await api.get<MetricsAnswer>(`${path}/metrics`, metricsQueryOf([end - span, end]));
+      return metricsSeriesOf(answer.items);
+    }
+    const answer = await api.get<TemplateMetricsAnswer>(
+      `${path}/metrics`,
+      templateMetricsQueryOf([end - span, end]),
+    );
+    return templateSeriesOf(answer.items);
   }, [path, range, Math.round(span / 86_400_000)]);
-  const series = metricsSeriesOf(metrics.data?.items ?? []);
+  const series = metrics.data ?? [];
   const qualityAttribute = kind === 'template' ? 'qualityScore' : 'qualityRating';
   const state = entity.data;
   const title =

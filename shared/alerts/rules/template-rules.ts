@@ -222,10 +222,36 @@ function unknownStatus(
 }
 
 /** What a template's attributes alert on, keyed by its state keys. */
+/**
+ * An early warning: the read rate of the template's latest complete day fell below 0.6 × its median of the 14
+ * days before (shared/insights/read-rate-drop.ts). Only on turning LOW: a drop that lasts alerts once, and again
+ * only after a NORMAL day.
+ */
+const readRate: Rule<TemplateState, 'readRate'> = (change, state) => {
+  const { from, to } = change;
+  if (to?.status !== 'LOW' || from?.status === 'LOW') return undefined;
+  const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+  return {
+    kind: 'template-read-rate-low',
+    severity: 'WARNING',
+    title: `${labelOf(state)}: read rate fell to ${percent(to.readRate)} on ${to.day}`,
+    description:
+      `Meta's template insights for ${to.day}: ${percent(to.readRate)} of ${to.delivered.toLocaleString('en-US')} delivered ` +
+      `messages were read, against a median of ${percent(to.baselineMedian)} over the ${to.baselineDays} days before ` +
+      '(an alert below 0.6 × the median, from 100 delivered). Meta lowers template quality on low read rates.',
+    nextSteps: [
+      'Check who received it that day (a new audience or list, a send at an odd hour) and whether the content still matches what they asked for.',
+      'Slow or pause sends of this template until the read rate recovers, before Meta lowers its quality.',
+      MANAGER,
+    ],
+  };
+};
+
 export const TEMPLATE_RULES: RuleTable<TemplateState> = {
   status,
   qualityScore,
   pauseCount,
   category,
   upcomingCategory,
+  readRate,
 };

@@ -14,10 +14,22 @@ import {
   polledPhoneNumber,
   pollerAccessEventOf,
 } from '../../../shared/graph/polled-records.ts';
+import { templateReadRateEventOf } from '../../../shared/insights/read-rate-event.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';
 import type { StoredAlert } from '../../../shared/store/table-items.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
+
+/** Meta's insights judged by the monitor for the builders' template (shared/insights/read-rate-drop.ts). */
+const readRateVerdictEvent = (day: string, status: 'LOW' | 'NORMAL', readRate: number): QualityEvent =>
+  templateReadRateEventOf(WABA, '1304694804498707', {
+    status,
+    day,
+    readRate,
+    delivered: 1240,
+    baselineMedian: 0.62,
+    baselineDays: 14,
+  });
 
 /** AWS Chatbot custom notification schema (the fields Slack renders). */
 const chatbotSchema = z.object({
@@ -113,6 +125,11 @@ const SCENARIOS: Record<AlertKind, (ChangeSpec | QualityEvent)[]> = {
     change.templatePaused(200, 'SECOND_PAUSE'),
     change.templateStatus(300, 'APPROVED', { other_info: { title: 'UNPAUSE' } }),
     change.templateQuality(400, 'YELLOW'),
+  ],
+  'template-read-rate-low': [
+    change.templateStatus(100, 'APPROVED'),
+    readRateVerdictEvent('2026-11-23', 'NORMAL', 0.61),
+    readRateVerdictEvent('2026-11-24', 'LOW', 0.31),
   ],
   'template-category-changed': [
     change.templateStatus(100, 'APPROVED', { message_template_category: 'UTILITY' }),

@@ -10,9 +10,21 @@ import {
   pollerAccessEventOf,
   templateSnapshotOf,
 } from '../../../shared/graph/polled-records.ts';
+import { templateReadRateEventOf } from '../../../shared/insights/read-rate-event.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
+
+/** Meta's insights judged by the monitor for the builders' template (shared/insights/read-rate-drop.ts). */
+const readRateVerdictEvent = (day: string, status: 'LOW' | 'NORMAL', readRate: number): QualityEvent =>
+  templateReadRateEventOf(WABA, '1304694804498707', {
+    status,
+    day,
+    readRate,
+    delivered: 1240,
+    baselineMedian: 0.62,
+    baselineDays: 14,
+  });
 
 // ------------------------------------------------------------------------------------------------- helpers
 
@@ -263,6 +275,11 @@ const ALERT_ROWS: readonly AlertRow[] = [
   template('template-quality-recovered', 'INFO', 'RED then GREEN webhook', [
     change.templateQuality(at(0), 'RED'),
     change.templateQuality(at(1), 'GREEN', 'RED'),
+  ]),
+  template('template-read-rate-low', 'WARNING', "a day's read rate below 0.6 × its 14-day median", [
+    change.templateStatus(at(0), 'APPROVED'),
+    readRateVerdictEvent('2026-11-23', 'NORMAL', 0.61),
+    readRateVerdictEvent('2026-11-24', 'LOW', 0.31),
   ]),
   template('template-one-red-from-disable', 'WARNING', 'two pauses, unpaused, then YELLOW', [
     change.templatePaused(at(0), 'FIRST_PAUSE'),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { metricsQueryOf, metricsSeriesOf } from '../../../console/src/metrics-data.ts';
+import {
+  metricsQueryOf,
+  metricsSeriesOf,
+  templateMetricsQueryOf,
+  templateSeriesOf,
+} from '../../../console/src/metrics-data.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -58,5 +63,28 @@ describe('the metrics lanes of the entity timeline', () => {
 
   it('without traffic there is no lane', () => {
     expect(metricsSeriesOf([])).toEqual([]);
+  });
+});
+
+describe("a template's insight lanes", () => {
+  const NOW_T = Date.UTC(2026, 10, 25, 12);
+  const DAY_T = 86_400_000;
+
+  it('asks for days, never more than 400 of them', () => {
+    expect(templateMetricsQueryOf([NOW_T - 7 * DAY_T, NOW_T])).toMatchObject({ granularity: 'day' });
+    expect(templateMetricsQueryOf([NOW_T - 1000 * DAY_T, NOW_T]).from).toBe(
+      new Date(NOW_T - 400 * DAY_T).toISOString(),
+    );
+  });
+
+  it('draws the read rate in percent beside the delivered volume, leaving out days without deliveries', () => {
+    const series = templateSeriesOf([
+      { start: '2026-11-23T00:00:00.000Z', sent: 110, delivered: 100, read: 45, readRate: 0.45 },
+      { start: '2026-11-24T00:00:00.000Z', sent: 0, delivered: 0, read: 0, readRate: null },
+    ]);
+    expect(series.map((s) => s.label)).toEqual(['Read rate', 'Delivered']);
+    expect(series[0]?.points).toEqual([[Date.UTC(2026, 10, 23), 45]]);
+    expect(series[1]?.points).toHaveLength(2);
+    expect(templateSeriesOf([])).toEqual([]);
   });
 });

@@ -1,0 +1,41 @@
+import * as z from 'zod/mini';
+import type { TemplateInsightsMessage } from '../../shared/graph/template-insights.ts';
+
+const id = z.string().check(z.minLength(1));
+const figure = z.number().check(z.int(), z.nonnegative());
+const message = z.object({
+  kind: z.literal('template-insights'),
+  source: z.literal('poll'),
+  id,
+  wabaId: z.string().check(z.regex(/^\d+$/)),
+  readAt: z.number().check(z.int(), z.positive()),
+  days: z.array(
+    z.object({
+      templateId: z.string().check(z.regex(/^\d+$/)),
+      day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+      sent: figure,
+      delivered: figure,
+      read: figure,
+      clicked: figure,
+    }),
+  ),
+});
+
+/** Whether a parsed queue message claims to be template insights (then it must validate as such). */
+export function isTemplateInsightsMessage(value: unknown): boolean {
+  return (
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'template-insights'
+  );
+}
+
+/** Validates template insights from the queue; throws with the failing paths. */
+export function templateInsightsOf(value: unknown): TemplateInsightsMessage {
+  const parsed = message.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`,
+    );
+    throw new Error(`message is not template insights (${problems.slice(0, 5).join('; ')})`);
+  }
+  return parsed.data;
+}
