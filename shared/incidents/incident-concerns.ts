@@ -1,5 +1,6 @@
 import type { AlertSeverity } from '../alerts/alert.ts';
-import type { EntityKind } from '../events/quality-event.ts';
+import type { EntityKind, QualityEvent } from '../events/quality-event.ts';
+import { messagingLimitCapacity } from '../meta/messaging-limit.ts';
 
 /**
  * What can be wrong with an entity, one concern per attribute that can be in trouble. An incident is one
@@ -11,14 +12,62 @@ export type ProblemSeverity = Exclude<AlertSeverity, 'INFO'>;
 export const OK = 'OK' as const;
 export type Reading = ProblemSeverity | typeof OK;
 
-export interface Concern {
+interface ConcernBase {
   readonly name: string;
   /** The state attribute the concern reads. */
   readonly attribute: string;
   /** What a person reads in a list: "quality", "status". */
   readonly label: string;
+}
+
+/** A value that is good or bad on its own: RED, PAUSED. */
+export interface AbsoluteConcern extends ConcernBase {
   readonly read: (value: unknown) => Reading | undefined;
 }
+
+/**
+ * A value that is only bad compared with an earlier one: a messaging limit is a problem when it went down, and
+ * its incident resolves once the limit is back to at least where it was before the drop. Each event records the
+ * level (and the level it says it came from); the readings are derived from the ledger in version order
+ * (incident-ledger.ts `readingsOf`), so they stay the same whatever order the events arrived in.
+ */
+export interface RelativeConcern extends ConcernBase {
+  /** A comparable level; undefined when the value cannot be compared (an unknown spelling). */
+  readonly rank: (value: unknown) => number | undefined;
+  /** The level the event itself says the value came from, or LOWERED_FROM_UNKNOWN. */
+  readonly before: (event: QualityEvent) => number | undefined;
+  /** The severity of a drop (the alert rules': a lowered limit is a WARNING). */
+  readonly severity: ProblemSeverity;
+}
+
+export type Concern = AbsoluteConcern | RelativeConcern;
+
+export const isRelative = (concern: Concern): concern is RelativeConcern => 'rank' in concern;
+
+/** Meta reported a drop (a legacy DOWNGRADE notice) without saying from what. */
+export const LOWERED_FROM_UNKNOWN = -1;
+
+/** Daily conversations of a tier; unlimited as the largest safe integer, which DynamoDB stores exactly. */
+function limitRank(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const capacity = messagingLimitCapacity(value);
+  if (Number.isNaN(capacity)) return undefined;
+  return Number.isFinite(capacity) ? capacity : Number.MAX_SAFE_INTEGER;
+}
+
+const MESSAGING_LIMIT: RelativeConcern = {
+  name: 'messaging-limit',
+  attribute: 'messagingLimit',
+  label: 'messaging limit',
+  rank: limitRank,
+  severity: 'WARNING',
+  before: (event) => {
+    if (event.kind !== 'phone-quality') return undefined;
+    const previous = limitRank(event.previousMessagingLimit?.tier);
+    if (previous !== undefined) return previous;
+    return event.event.code === 'DOWNGRADE' && event.messagingLimit ? LOWERED_FROM_UNKNOWN : undefined;
+  },
+};
 
 const byValue =
   (table: Readonly<Record<string, Reading>>) =>
@@ -50,6 +99,7 @@ export const CONCERNS: Readonly<Record<EntityKind, readonly Concern[]>> = {
       label: 'ability to send',
       read: byValue({ BLOCKED: 'CRITICAL', LIMITED: 'WARNING', AVAILABLE: OK }),
     },
+    MESSAGING_LIMIT,
   ],
   template: [
     { name: 'quality', attribute: 'qualityScore', label: 'quality', read: QUALITY },
@@ -88,6 +138,8 @@ export const CONCERNS: Readonly<Record<EntityKind, readonly Concern[]>> = {
       label: 'poller access',
       read: byValue({ DENIED: 'WARNING', OK }),
     },
+    // Since October 2025 the limit belongs to the business portfolio (docs/meta-quality-rules.md L1).
+    { ...MESSAGING_LIMIT, before: () => undefined },
   ],
 };
 

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { type EventVersion, eventTimeOfVersion, eventVersionOf } from '../events/event-identity.ts';
 import type { EntityKind, QualityEvent } from '../events/quality-event.ts';
 import { applyEvent } from '../state/apply-event.ts';
-import { CONCERNS, displayValueOf, OK, type ProblemSeverity, type Reading } from './incident-concerns.ts';
+import {
+  CONCERNS,
+  displayValueOf,
+  isRelative,
+  LOWERED_FROM_UNKNOWN,
+  OK,
+  type ProblemSeverity,
+  type Reading,
+} from './incident-concerns.ts';
 
 /**
  * What each event said about each concern of an entity: a grow-only set of readings keyed by event version.
@@ -14,9 +22,15 @@ import { CONCERNS, displayValueOf, OK, type ProblemSeverity, type Reading } from
 export interface Signal {
   /** Version (event time, then id) of the event that carried the value. */
   readonly v: EventVersion;
-  readonly r: Reading;
-  /** The value as a person reads it: RED, PAUSED. */
+  /** What the value says on its own; absent for a relative concern, whose readings `readingsOf` derives. */
+  readonly r?: Reading;
+  /** The value as a person reads it: RED, PAUSED, TIER_1K. */
   readonly value: string;
+  /** Relative concern (messaging limit): the level, and the level the event says it came from. */
+  readonly n?: number;
+  readonly f?: number;
+  /** The severity of a drop of a relative concern. */
+  readonly s?: ProblemSeverity;
 }
 
 export type IncidentLedger = Readonly<Record<string, readonly Signal[]>>;
@@ -37,6 +51,19 @@ export function signalsOf(event: QualityEvent): Readonly<Record<string, Signal>>
   for (const concern of CONCERNS[event.entity.kind]) {
     if (!Object.hasOwn(own.versions, concern.attribute)) continue;
     const value = own[concern.attribute];
+    if (isRelative(concern)) {
+      const n = concern.rank(value);
+      if (n === undefined) continue;
+      const f = concern.before(event);
+      signals[concern.name] = {
+        v,
+        value: displayValueOf(value),
+        n,
+        ...(f === undefined ? {} : { f }),
+        s: concern.severity,
+      };
+      continue;
+    }
     const r = concern.read(value);
     if (r !== undefined) signals[concern.name] = { v, r, value: displayValueOf(value) };
   }
@@ -60,7 +87,7 @@ export function recordSignals(
 function trim(list: Signal[]): Signal[] {
   while (list.length > MAX_SIGNALS_PER_CONCERN) {
     const repeat = list.findIndex(
-      (s, i) => i > 0 && s.r === list[i - 1]?.r && s.value === list[i - 1]?.value,
+      (s, i) => i > 0 && s.r === list[i - 1]?.r && s.value === list[i - 1]?.value && s.f === list[i - 1]?.f,
     );
     list.splice(Math.max(repeat, 0), 1);
   }
@@ -99,9 +126,12 @@ export function incidentsOf(
   // Concerns in name order: the ledger's key order is the order they were first seen in, which varies.
   for (const [concern, signals] of Object.entries(ledger ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     let open: Incident | undefined;
-    for (const signal of signals) {
+    const readings = readingsOf(signals);
+    signals.forEach((signal, i) => {
+      const r = readings[i];
+      if (r === undefined) return;
       const time = eventTimeOfVersion(signal.v);
-      if (signal.r === OK) {
+      if (r === OK) {
         if (open) {
           incidents.push({
             ...open,
@@ -120,9 +150,9 @@ export function incidentsOf(
           wabaId: entity.wabaId,
           concern,
           state: 'open',
-          severity: signal.r,
+          severity: r,
           value: signal.value,
-          currentSeverity: signal.r,
+          currentSeverity: r,
           readings: 1,
           openedAt: time,
           openedVersion: signal.v,
@@ -130,13 +160,13 @@ export function incidentsOf(
       } else {
         open = {
           ...open,
-          severity: worse(open.severity, signal.r),
+          severity: worse(open.severity, r),
           value: signal.value,
-          currentSeverity: signal.r,
+          currentSeverity: r,
           readings: open.readings + 1,
         };
       }
-    }
+    });
     if (open) incidents.push(open);
   }
   return incidents;
@@ -153,15 +183,54 @@ export function alternationsWithin(
 ): number {
   let count = 0;
   const list = signals ?? [];
+  const readings = readingsOf(list);
   for (let i = 1; i < list.length; i += 1) {
     const here = list[i];
-    const before = list[i - 1];
-    if (!here || !before) continue;
+    if (!here) continue;
     const time = eventTimeOfVersion(here.v);
     if (time > at || time <= at - windowMs) continue;
-    if ((here.r === OK) !== (before.r === OK)) count += 1;
+    const now = readings[i];
+    const before = readings[i - 1];
+    if (now === undefined || before === undefined) continue;
+    if ((now === OK) !== (before === OK)) count += 1;
   }
   return count;
+}
+
+/**
+ * The reading of each signal of one concern (sorted by version). An absolute signal carries its own; a relative
+ * one (messaging limit) is a drop when its level is below the level before it (the event's own word, else the
+ * previous signal's), and stays one incident until the level is back to at least where it was before the drop
+ * (or, when Meta did not say from what, until the limit is raised at all, as the alert rules' raise alert does).
+ * Derived from the sorted list alone, so any order of arrival gives the same readings.
+ */
+export function readingsOf(signals: readonly Signal[]): (Reading | undefined)[] {
+  let previous: number | undefined;
+  // While a drop is open: the level to get back to (undefined when not known).
+  let drop: { readonly backTo: number | undefined } | undefined;
+  return signals.map((signal) => {
+    if (signal.r !== undefined || signal.n === undefined) return signal.r;
+    const level = signal.n;
+    const problem = signal.s ?? 'WARNING';
+    let reading: Reading;
+    if (drop) {
+      const back =
+        drop.backTo === undefined ? previous !== undefined && level > previous : level >= drop.backTo;
+      reading = back ? OK : problem;
+      if (back) drop = undefined;
+    } else if (signal.f === LOWERED_FROM_UNKNOWN) {
+      drop = { backTo: previous !== undefined && previous > level ? previous : undefined };
+      reading = problem;
+    } else {
+      const before = signal.f ?? previous;
+      if (before !== undefined && level < before) {
+        drop = { backTo: before };
+        reading = problem;
+      } else reading = OK;
+    }
+    previous = level;
+    return reading;
+  });
 }
 
 const worse = (a: ProblemSeverity, b: ProblemSeverity): ProblemSeverity =>

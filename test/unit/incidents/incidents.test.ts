@@ -73,12 +73,52 @@ describe('incident lifecycle per entity kind', () => {
       expected: [],
     },
     {
-      name: 'a lower messaging limit alone opens no incident (limits are not a concern)',
+      name: 'phone number: a lowered messaging limit opens a WARNING incident, raising it back resolves it',
       steps: [
         change.phoneQuality(minute(0), 'DOWNGRADE', { current_limit: 'TIER_1K', old_limit: 'TIER_10K' }),
         change.phoneQuality(minute(30), 'UPGRADE', { current_limit: 'TIER_10K', old_limit: 'TIER_1K' }),
       ],
+      expected: [
+        { concern: 'messaging-limit', state: 'resolved', severity: 'WARNING', value: 'TIER_1K', minutes: 30 },
+      ],
+    },
+    {
+      name: 'phone number: a raise that stays below the level before the drop keeps the incident open',
+      steps: [
+        change.phoneQuality(minute(0), 'DOWNGRADE', { current_limit: 'TIER_250', old_limit: 'TIER_10K' }),
+        change.phoneQuality(minute(30), 'UPGRADE', { current_limit: 'TIER_1K', old_limit: 'TIER_250' }),
+      ],
+      expected: [{ concern: 'messaging-limit', state: 'open', severity: 'WARNING', value: 'TIER_1K' }],
+    },
+    {
+      name: 'phone number: a DOWNGRADE that does not say from what opens; the next raise resolves',
+      steps: [
+        change.phoneQuality(minute(0), 'DOWNGRADE', { current_limit: 'TIER_1K' }),
+        change.phoneQuality(minute(45), 'UPGRADE', { current_limit: 'TIER_2K' }),
+      ],
+      expected: [
+        { concern: 'messaging-limit', state: 'resolved', severity: 'WARNING', value: 'TIER_1K', minutes: 45 },
+      ],
+    },
+    {
+      name: 'phone number: a first limit, or a raise, opens nothing',
+      steps: [
+        change.phoneQuality(minute(0), 'UPGRADE', { current_limit: 'TIER_2K' }),
+        change.phoneQuality(minute(10), 'UPGRADE', { current_limit: 'TIER_10K', old_limit: 'TIER_2K' }),
+      ],
       expected: [],
+    },
+    {
+      name: 'business portfolio: a lower limit than the one seen before opens; back to it resolves',
+      steps: [
+        change.capability(minute(0), { max_daily_conversations_per_business: 'TIER_10K' }),
+        change.capability(minute(20), { max_daily_conversations_per_business: 'TIER_2K' }),
+        change.capability(minute(40), { max_daily_conversations_per_business: 'TIER_1K' }),
+        change.capability(minute(80), { max_daily_conversations_per_business: 'TIER_10K' }),
+      ],
+      expected: [
+        { concern: 'messaging-limit', state: 'resolved', severity: 'WARNING', value: 'TIER_1K', minutes: 60 },
+      ],
     },
     {
       name: 'phone number FLAGGED opens a CRITICAL status incident, UNFLAGGED resolves it',
@@ -143,30 +183,53 @@ describe('property: order and duplicates do not matter', () => {
       .tuple(time, fc.constantFrom('APPROVED', 'PAUSED', 'DISABLED', 'FLAGGED', 'PENDING'))
       .map(([t, s]) => change.templateStatus(t, s)),
   );
-
-  it('any order and duplication of a history ends with the incidents of in-order processing', () => {
-    fc.assert(
-      fc.property(
-        fc.array(step, { minLength: 1, maxLength: 20 }),
-        fc.array(fc.nat(), { maxLength: 10 }),
-        fc.nat(),
-        (steps, duplicates, seed) => {
-          const events = eventsOfSteps(steps);
-          const inOrder = [...new Map(events.map((e) => [e.id, e])).values()].sort(
-            (a, b) => a.eventTime - b.eventTime || (a.id < b.id ? -1 : 1),
-          );
-          const shuffled = [...events, ...duplicates.map((d) => events[d % events.length] as QualityEvent)];
-          // A seeded Fisher-Yates shuffle: fast-check shrinks the seed with the rest.
-          let state = seed;
-          for (let i = shuffled.length - 1; i > 0; i -= 1) {
-            state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-            const j = state % (i + 1);
-            [shuffled[i], shuffled[j]] = [shuffled[j] as QualityEvent, shuffled[i] as QualityEvent];
-          }
-          expect(incidentsAfter(shuffled)).toEqual(incidentsAfter(inOrder));
-        },
-      ),
-      { numRuns: 300 },
+  const LIMITS = ['TIER_250', 'TIER_1K', 'TIER_10K', 'TIER_UNLIMITED', 'TIER_SOMETHING_NEW'];
+  const limitStep: fc.Arbitrary<ChangeSpec> = fc.oneof(
+    fc
+      .tuple(time, fc.constantFrom(...LIMITS))
+      .map(([t, l]) => change.capability(t, { max_daily_conversations_per_business: l })),
+  );
+  const phoneLimitStep: fc.Arbitrary<ChangeSpec> = fc
+    .tuple(
+      time,
+      fc.constantFrom('DOWNGRADE', 'UPGRADE'),
+      fc.constantFrom(...LIMITS),
+      fc.option(fc.constantFrom(...LIMITS)),
+    )
+    .map(([t, e, to, from]) =>
+      change.phoneQuality(t, e, { current_limit: to, ...(from === null ? {} : { old_limit: from }) }),
     );
-  });
+
+  it.each([
+    ['template quality and status', step],
+    ['business portfolio messaging limit', limitStep],
+    ['phone number messaging limit', phoneLimitStep],
+  ])(
+    '%s: any order and duplication of a history ends with the incidents of in-order processing',
+    (_, step) => {
+      fc.assert(
+        fc.property(
+          fc.array(step, { minLength: 1, maxLength: 20 }),
+          fc.array(fc.nat(), { maxLength: 10 }),
+          fc.nat(),
+          (steps, duplicates, seed) => {
+            const events = eventsOfSteps(steps);
+            const inOrder = [...new Map(events.map((e) => [e.id, e])).values()].sort(
+              (a, b) => a.eventTime - b.eventTime || (a.id < b.id ? -1 : 1),
+            );
+            const shuffled = [...events, ...duplicates.map((d) => events[d % events.length] as QualityEvent)];
+            // A seeded Fisher-Yates shuffle: fast-check shrinks the seed with the rest.
+            let state = seed;
+            for (let i = shuffled.length - 1; i > 0; i -= 1) {
+              state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+              const j = state % (i + 1);
+              [shuffled[i], shuffled[j]] = [shuffled[j] as QualityEvent, shuffled[i] as QualityEvent];
+            }
+            expect(incidentsAfter(shuffled)).toEqual(incidentsAfter(inOrder));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 });

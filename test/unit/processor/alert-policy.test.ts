@@ -155,6 +155,24 @@ describe('incidents and flap control', () => {
     expect(recovery?.incidentId).toBe(incident?.id);
   });
 
+  it('a lowered portfolio limit opens an incident; raising it back resolves it and says how long', async () => {
+    const w = world({ ...DEFAULT_ALERT_POLICY, digestThreshold: 0 });
+    const limit = (minutes: number, tier: string) =>
+      change.capability(T0 / 1000 + minutes * 60, { max_daily_conversations_per_business: tier });
+    await w.process(limit(0, 'TIER_10K'));
+    await w.process(limit(10, 'TIER_1K'));
+    const lowered = w.published.find((a) => a.kind === 'portfolio-limit-decreased');
+    const [open] = [...w.store.incidents.values()];
+    expect(open).toMatchObject({ state: 'open', concern: 'messaging-limit', value: 'TIER_1K' });
+    expect(lowered?.incidentId).toBe(open?.id);
+    await w.process(limit(130, 'TIER_10K'));
+    const [resolved] = [...w.store.incidents.values()];
+    expect(resolved).toMatchObject({ state: 'resolved', durationMs: 120 * 60_000 });
+    const raised = w.published.find((a) => a.kind === 'portfolio-limit-increased');
+    expect(raised?.description).toContain('lasted 2 h');
+    expect(raised?.incidentId).toBe(open?.id);
+  });
+
   it('a template flipping GREEN and YELLOW ten times sends one flapping message, then stays quiet', async () => {
     const w = world({ ...DEFAULT_ALERT_POLICY, digestThreshold: 0 });
     for (let i = 0; i <= 10; i += 1)

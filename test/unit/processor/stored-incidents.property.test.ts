@@ -20,6 +20,9 @@ const qualityOf = (template: number, minute: number, score: string): QualityEven
   return eventOf({ ...spec, value: { ...(spec.value as object), message_template_id: template } });
 };
 
+const portfolioLimitOf = (minute: number, limit: string): QualityEvent =>
+  eventOf(change.capability(T0 + minute * 60, { max_daily_conversations_per_business: limit }));
+
 async function storedIncidents(events: readonly QualityEvent[]) {
   const store = new InMemoryStateStore();
   const processor = new EventProcessor({
@@ -44,9 +47,12 @@ describe('property: stored incidents', () => {
         fc.constantFrom('GREEN', 'YELLOW', 'RED'),
       )
       .map(([template, minute, score]) => qualityOf(template, minute, score));
+    const limit = fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.constantFrom('TIER_250', 'TIER_1K', 'TIER_10K'))
+      .map(([minute, tier]) => portfolioLimitOf(minute, tier));
     await fc.assert(
       fc.asyncProperty(
-        fc.array(event, { minLength: 1, maxLength: 15 }),
+        fc.array(fc.oneof(event, limit), { minLength: 1, maxLength: 15 }),
         fc.array(fc.nat(), { maxLength: 15 }),
         async (events, picks) => {
           const unique = [...new Map(events.map((e) => [e.id, e])).values()];
