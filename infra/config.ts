@@ -47,7 +47,10 @@ export interface MonitorConfig {
 }
 
 export interface AlertRoute {
-  readonly emails: readonly string[];
+  /** Email lists of the route (at least one of emails and slack). */
+  readonly emails?: readonly string[];
+  /** A Slack channel of the route, through AWS Chatbot and a route topic of its own (infra/constructs/alerts.ts). */
+  readonly slack?: { readonly workspaceId: string; readonly channelId: string };
   /** Only alerts of these WABAs; absent: any WABA. */
   readonly wabaIds?: readonly string[];
   /** Only alerts of these severities; absent: any severity. */
@@ -201,7 +204,7 @@ function alertRoutesOf(value: unknown): AlertRoute[] {
   return routes.map((route: unknown, index) => {
     const where = `context alertRoutes[${index}]`;
     if (typeof route !== 'object' || route === null) throw new ConfigError(`${where}: expected an object`);
-    const { emails, wabaIds, severities } = route as Record<string, unknown>;
+    const { emails, slack, wabaIds, severities } = route as Record<string, unknown>;
     const strings = (name: string, list: unknown): string[] | undefined => {
       if (list === undefined) return undefined;
       if (!Array.isArray(list) || list.length === 0 || list.some((item) => typeof item !== 'string'))
@@ -209,8 +212,10 @@ function alertRoutesOf(value: unknown): AlertRoute[] {
       return list as string[];
     };
     const to = strings('emails', emails);
-    if (!to) throw new ConfigError(`${where}.emails: every route needs at least one email`);
-    for (const email of to)
+    const channel = slackOf(where, slack);
+    if (!to && !channel)
+      throw new ConfigError(`${where}: every route needs emails, a slack channel, or both`);
+    for (const email of to ?? [])
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
         throw new ConfigError(`${where}.emails: "${email}" is not an email address`);
     const wabas = strings('wabaIds', wabaIds);
@@ -223,11 +228,32 @@ function alertRoutesOf(value: unknown): AlertRoute[] {
     if (!wabas && !levels)
       throw new ConfigError(`${where}: give wabaIds or severities (alertEmails already receive everything)`);
     return {
-      emails: to,
+      ...(to ? { emails: to } : {}),
+      ...(channel ? { slack: channel } : {}),
       ...(wabas ? { wabaIds: wabas } : {}),
       ...(levels ? { severities: levels as AlertRoute['severities'] } : {}),
     };
   });
+}
+
+/** A route's `slack`: `{"workspaceId": "T…", "channelId": "C…"}`, the ids AWS Chatbot shows once authorized. */
+function slackOf(where: string, value: unknown): AlertRoute['slack'] {
+  if (value === undefined) return undefined;
+  const { workspaceId, channelId } = (typeof value === 'object' && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
+  const id = /^[A-Z0-9]{1,256}$/;
+  if (
+    typeof workspaceId !== 'string' ||
+    !id.test(workspaceId) ||
+    typeof channelId !== 'string' ||
+    !id.test(channelId)
+  )
+    throw new ConfigError(
+      `${where}.slack: expected {"workspaceId": "T…", "channelId": "C…"} (Slack ids: upper-case letters and digits)`,
+    );
+  return { workspaceId, channelId };
 }
 
 /** Cognito's rules for a domain prefix: lower-case letters, digits and inner hyphens, without its reserved words. */

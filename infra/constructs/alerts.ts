@@ -1,9 +1,11 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { LoggingLevel, SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
-import { ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlertRoute } from '../config.ts';
 
@@ -73,7 +75,7 @@ export class Alerts extends Construct {
     );
     for (const email of props.alertEmails) this.topic.addSubscription(new EmailSubscription(email));
     // Routes: the message attributes every alert carries (alert-message.ts) select what each list receives.
-    for (const route of props.alertRoutes ?? []) {
+    (props.alertRoutes ?? []).forEach((route, index) => {
       const filterPolicy = {
         ...(route.wabaIds
           ? { wabaId: SubscriptionFilter.stringFilter({ allowlist: [...route.wabaIds] }) }
@@ -82,9 +84,10 @@ export class Alerts extends Construct {
           ? { severity: SubscriptionFilter.stringFilter({ allowlist: [...route.severities] }) }
           : {}),
       };
-      for (const email of route.emails)
+      for (const email of route.emails ?? [])
         this.topic.addSubscription(new EmailSubscription(email, { filterPolicy }));
-    }
+      if (route.slack) this.slackRoute(`route-${index}`, route.slack, filterPolicy);
+    });
 
     if (props.slackWorkspaceId && props.slackChannelId) {
       new SlackChannelConfiguration(this, 'slack-channel', {
@@ -100,6 +103,64 @@ export class Alerts extends Construct {
     new CfnOutput(scope, 'AlertTopicArn', {
       value: this.topic.topicArn,
       description: 'SNS topic of the alerts',
+    });
+  }
+
+  /**
+   * A Slack channel that receives only some alerts. AWS Chatbot subscribes to a topic itself and that
+   * subscription takes no filter policy, so the route gets a topic of its own, fed by a filtered subscription of
+   * the alert topic: SNS cannot subscribe a topic to a topic, so a queue (raw delivery: its body is the Chatbot
+   * custom notification) and an EventBridge Pipe that publishes each body to the route topic carry it across.
+   */
+  private slackRoute(
+    id: string,
+    slack: { readonly workspaceId: string; readonly channelId: string },
+    filterPolicy: Record<string, SubscriptionFilter>,
+  ): void {
+    const routeTopic = new Topic(this, `${id}-topic`, {
+      displayName: `WhatsApp quality alerts for Slack channel ${slack.channelId}`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    const deadLetters = new Queue(this, `${id}-dlq`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const queue = new Queue(this, `${id}-queue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+    });
+    this.topic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true, filterPolicy }));
+    const role = new Role(this, `${id}-pipe-role`, {
+      assumedBy: new ServicePrincipal('pipes.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    queue.grantConsumeMessages(role);
+    routeTopic.grantPublish(role);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Publishing to the route topic needs a data key of its customer-managed KMS key; scoped to that key.',
+    });
+    new CfnPipe(this, `${id}-pipe`, {
+      roleArn: role.roleArn,
+      source: queue.queueArn,
+      // One alert per publish: the route topic receives exactly the message the alert topic did.
+      sourceParameters: { sqsQueueParameters: { batchSize: 1 } },
+      target: routeTopic.topicArn,
+      // The body is the Chatbot custom notification (JSON), passed on as it is.
+      targetParameters: { inputTemplate: '<$.body>' },
+    });
+    new SlackChannelConfiguration(this, `${id}-slack-channel`, {
+      slackChannelConfigurationName: `whatsapp-quality-${slack.channelId}-${id}`,
+      slackWorkspaceId: slack.workspaceId,
+      slackChannelId: slack.channelId,
+      notificationTopics: [routeTopic],
+      loggingLevel: LoggingLevel.ERROR,
+      guardrailPolicies: [ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
     });
   }
 }

@@ -249,6 +249,116 @@ describe('alerts', () => {
   });
 });
 
+describe('Slack routes', () => {
+  const slackRoutes = {
+    alertEmails: 'all@example.com',
+    slackWorkspaceId: 'T0123',
+    slackChannelId: 'C0ALL',
+    alertRoutes: [
+      { slack: { workspaceId: 'T0123', channelId: 'C0ACME' }, wabaIds: ['102290129340398'] },
+      {
+        emails: ['oncall@example.com'],
+        slack: { workspaceId: 'T0123', channelId: 'C0PAGE' },
+        severities: ['CRITICAL'],
+      },
+    ],
+  };
+  let routed: { stack: QualityMonitorStack; template: Template };
+  beforeAll(() => {
+    routed = synth(slackRoutes);
+  });
+
+  const topicArnOf = (channelId: string) => {
+    const [config] = Object.values(
+      routed.template.findResources('AWS::Chatbot::SlackChannelConfiguration', {
+        Properties: { SlackChannelId: channelId },
+      }),
+    );
+    const arns = config?.Properties.SnsTopicArns as { Ref: string }[];
+    expect(arns).toHaveLength(1);
+    return arns[0]?.Ref;
+  };
+
+  it('give each routed channel a topic of its own, fed by a filtered raw subscription through a queue and a pipe', () => {
+    const all = topicArnOf('C0ALL');
+    for (const [channel, filter] of [
+      ['C0ACME', { wabaId: ['102290129340398'] }],
+      ['C0PAGE', { severity: ['CRITICAL'] }],
+    ] as const) {
+      const routeTopic = topicArnOf(channel);
+      // Not the alert topic: Chatbot's own subscription cannot filter.
+      expect(routeTopic).not.toBe(all);
+      const pipes = Object.values(routed.template.findResources('AWS::Pipes::Pipe')).filter(
+        (p) => p.Properties.Target.Ref === routeTopic,
+      );
+      expect(pipes).toHaveLength(1);
+      const pipe = pipes[0]?.Properties;
+      expect(pipe.TargetParameters).toEqual({ InputTemplate: '<$.body>' });
+      expect(pipe.SourceParameters).toEqual({ SqsQueueParameters: { BatchSize: 1 } });
+      const queueId = (pipe.Source as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const subscriptions = Object.values(
+        routed.template.findResources('AWS::SNS::Subscription', { Properties: { Protocol: 'sqs' } }),
+      ).filter((sub) => sub.Properties.Endpoint['Fn::GetAtt'][0] === queueId);
+      expect(subscriptions).toHaveLength(1);
+      expect(subscriptions[0]?.Properties).toMatchObject({
+        TopicArn: { Ref: all },
+        RawMessageDelivery: true,
+        FilterPolicy: filter,
+      });
+    }
+    // The email list of a route still gets its filtered email subscription.
+    routed.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      FilterPolicy: { severity: ['CRITICAL'] },
+    });
+  });
+
+  it('let each pipe only read its queue and publish to its route topic', () => {
+    for (const channel of ['C0ACME', 'C0PAGE']) {
+      const routeTopic = topicArnOf(channel);
+      const [pipe] = Object.values(routed.template.findResources('AWS::Pipes::Pipe')).filter(
+        (p) => p.Properties.Target.Ref === routeTopic,
+      );
+      const roleId = pipe?.Properties.RoleArn['Fn::GetAtt'][0];
+      const statements = Object.values(routed.template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      const publish = statements.filter((st) => [st.Action].flat().includes('sns:Publish'));
+      expect(publish.map((st) => st.Resource)).toEqual([{ Ref: routeTopic }]);
+      const receive = statements.filter((st) => [st.Action].flat().includes('sqs:ReceiveMessage'));
+      expect(receive.map((st) => st.Resource)).toEqual([
+        { 'Fn::GetAtt': [pipe?.Properties.Source['Fn::GetAtt'][0], 'Arn'] },
+      ]);
+    }
+  });
+
+  it('pass cdk-nag and cfn-lint with routes', () => {
+    const report = new AwsSolutionsChecks().validateScope(routed.stack);
+    expect(
+      report.violations.map(
+        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
+      ),
+    ).toEqual([]);
+    const file = join(mkdtempSync(join(tmpdir(), 'cfn-')), 'template.json');
+    writeFileSync(file, JSON.stringify(routed.template.toJSON()));
+    try {
+      execFileSync('cfn-lint', ['-i', 'W3005', '--', file], { stdio: 'pipe' });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException & { stdout?: Buffer };
+      throw new Error(`cfn-lint found problems:\n${e.stdout?.toString()}`);
+    }
+  });
+
+  it.each([
+    [[{ wabaIds: ['1'] }], 'every route needs emails, a slack channel, or both'],
+    [[{ slack: { workspaceId: 'T0123' }, wabaIds: ['1'] }], 'slack: expected'],
+    [[{ slack: { workspaceId: 'T0123', channelId: 'C0456' } }], 'give wabaIds or severities'],
+  ])('refuse a bad route %j', (routes, message) => {
+    expect(() => synth({ alertRoutes: routes })).toThrow(message);
+  });
+});
+
 describe('poll schedule', () => {
   it('invokes the poller at the configured rate, with retries and a DLQ', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -639,7 +749,7 @@ describe('configuration', () => {
     [{ alertRoutes: '{not json' }, /alertRoutes: expected a JSON array/],
     [{ alertRoutes: [{ emails: ['a@b.co'] }] }, /give wabaIds or severities/],
     [{ alertRoutes: [{ emails: ['a@b.co'], severities: ['LOUD'] }] }, /"LOUD" is not one of/],
-    [{ alertRoutes: [{ wabaIds: ['1'] }] }, /at least one email/],
+    [{ alertRoutes: [{ wabaIds: ['1'] }] }, /needs emails, a slack channel, or both/],
   ])('rejects %j with a clear message', (values, message) => {
     expect(() => configFromContext(context(values))).toThrow(ConfigError);
     expect(() => configFromContext(context(values))).toThrow(message);
