@@ -121,7 +121,10 @@ const isMarketing = (category: string) => category.toLowerCase().includes('marke
  * The day `day` (yyyy-mm-dd) of preference days against the 14 days before it: HIGH when its marketing stops
  * are at least 10 and at least 3 × the median of daily stops (days without any counted as 0).
  */
-export function optOutSpikeVerdict(days: readonly PreferenceDay[], day: string): OptOutSpikeVerdict | undefined {
+export function optOutSpikeVerdict(
+  days: readonly PreferenceDay[],
+  day: string,
+): OptOutSpikeVerdict | undefined {
   const stopsOf = (d: string) =>
     days.filter((p) => p.day === d && isMarketing(p.category)).reduce((sum, p) => sum + p.stops, 0);
   const stops = stopsOf(day);

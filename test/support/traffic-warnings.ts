@@ -30,10 +30,16 @@ export const optOutEvent = (day: string, status: 'HIGH' | 'NORMAL', stops: numbe
     { warning: 'optOutSpike', verdict: { status, day, stops, baselineMedian: 2, baselineDays: 14 } },
     Date.parse(day) + 86_399_000,
   );
-export const firstResponseEvent = (hour: number, status: 'HIGH' | 'NORMAL', p90Seconds: number): QualityEvent =>
+export const firstResponseEvent = (
+  hour: number,
+  status: 'HIGH' | 'NORMAL',
+  p90Seconds: number,
+): QualityEvent =>
   phoneTrafficWarningEventOf(
     PHONE,
-    { warning: 'firstResponse', verdict: { status, hour: H(hour), samples: 23, p90Seconds, targetSeconds: 900 } },
+    {
+      warning: 'firstResponse',
+      verdict: { status, hour: H(hour), samples: 23, p90Seconds, targetSeconds: 900 },
+    },
     judged(hour),
   );
-

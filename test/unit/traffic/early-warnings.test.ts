@@ -4,7 +4,11 @@ import {
   firstResponseVerdict,
   optOutSpikeVerdict,
 } from '../../../shared/traffic/early-warnings.ts';
-import { type CounterBucket, metricsSeries, type PreferenceDay } from '../../../shared/traffic/phone-metrics.ts';
+import {
+  type CounterBucket,
+  metricsSeries,
+  type PreferenceDay,
+} from '../../../shared/traffic/phone-metrics.ts';
 
 const HOUR = 3_600_000;
 const JUDGED = Date.UTC(2026, 10, 25, 10);
@@ -30,7 +34,13 @@ describe('an hour with an unusual share of 131049/131048/131050 failures', () =>
     { case: '8% against 1%: HIGH', sent: 100, codes: { 131049: 5, 131050: 3 }, base: 1, status: 'HIGH' },
     { case: 'exactly 5% and 3× the baseline: HIGH', sent: 60, codes: { 131048: 3 }, base: 0, status: 'HIGH' },
     { case: '4% is under 5%: NORMAL', sent: 100, codes: { 131049: 4 }, base: 0, status: 'NORMAL' },
-    { case: '10% but under 3× a 4% week: NORMAL', sent: 100, codes: { 131049: 10 }, base: 4, status: 'NORMAL' },
+    {
+      case: '10% but under 3× a 4% week: NORMAL',
+      sent: 100,
+      codes: { 131049: 10 },
+      base: 4,
+      status: 'NORMAL',
+    },
     { case: 'other error codes do not count', sent: 100, codes: { 131026: 20 }, base: 0, status: 'NORMAL' },
     { case: 'under 50 sent: no verdict', sent: 49, codes: { 131049: 20 }, base: 0, status: undefined },
   ])('$case', ({ sent, codes, base, status }) => {
@@ -71,7 +81,12 @@ const TODAY = Date.UTC(2026, 10, 25);
 /** 14 days before today with the given marketing stops each (0: no item, as the store has none). */
 function fortnight(stopsPerDay: number[]): PreferenceDay[] {
   return stopsPerDay
-    .map((stops, i) => ({ day: dayKey(TODAY - (i + 1) * DAY), category: 'marketing_messages', stops, resumes: 0 }))
+    .map((stops, i) => ({
+      day: dayKey(TODAY - (i + 1) * DAY),
+      category: 'marketing_messages',
+      stops,
+      resumes: 0,
+    }))
     .filter((d) => d.stops > 0);
 }
 
@@ -81,7 +96,12 @@ describe('a spike of marketing opt-outs', () => {
     { case: '12 stops against a median of 2: HIGH', baseline: quiet, stops: 12, status: 'HIGH' },
     { case: '10 stops, exactly the minimum: HIGH', baseline: quiet, stops: 10, status: 'HIGH' },
     { case: '9 stops is under 10: NORMAL', baseline: quiet, stops: 9, status: 'NORMAL' },
-    { case: '20 stops but under 3× a median of 8: NORMAL', baseline: Array(14).fill(8), stops: 20, status: 'NORMAL' },
+    {
+      case: '20 stops but under 3× a median of 8: NORMAL',
+      baseline: Array(14).fill(8),
+      stops: 20,
+      status: 'NORMAL',
+    },
     {
       case: 'missing days count as 0, so a few busy days do not raise the median',
       baseline: [30, 30, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
@@ -114,10 +134,10 @@ describe('a spike of marketing opt-outs', () => {
 });
 
 /** First responses in the hour: `count` samples in the histogram bucket of `bound` seconds. */
-const firstResponses = (buckets: Record<string, number>) => {
+const firstResponses = (buckets: Readonly<Record<string, number | undefined>>) => {
   const counters: Record<string, number> = {};
   let count = 0;
-  for (const [bound, n] of Object.entries(buckets)) {
+  for (const [bound, n = 0] of Object.entries(buckets)) {
     counters[`first:le:${bound}`] = n;
     count += n;
   }
@@ -128,10 +148,30 @@ const firstResponses = (buckets: Record<string, number>) => {
 
 describe('p90 first response time above the target', () => {
   it.each([
-    { case: 'p90 in the 30-minute bucket, target 15 min: HIGH', buckets: { 120: 8, 1800: 2 }, target: 900, status: 'HIGH' },
-    { case: 'p90 in the 15-minute bucket, target 15 min: NORMAL', buckets: { 120: 8, 900: 2 }, target: 900, status: 'NORMAL' },
-    { case: 'a 5-minute target is missed by the same hour', buckets: { 120: 8, 900: 2 }, target: 300, status: 'HIGH' },
-    { case: 'one slow answer in ten is not the p90', buckets: { 120: 9, 86400: 1 }, target: 900, status: 'NORMAL' },
+    {
+      case: 'p90 in the 30-minute bucket, target 15 min: HIGH',
+      buckets: { 120: 8, 1800: 2 },
+      target: 900,
+      status: 'HIGH',
+    },
+    {
+      case: 'p90 in the 15-minute bucket, target 15 min: NORMAL',
+      buckets: { 120: 8, 900: 2 },
+      target: 900,
+      status: 'NORMAL',
+    },
+    {
+      case: 'a 5-minute target is missed by the same hour',
+      buckets: { 120: 8, 900: 2 },
+      target: 300,
+      status: 'HIGH',
+    },
+    {
+      case: 'one slow answer in ten is not the p90',
+      buckets: { 120: 9, 86400: 1 },
+      target: 900,
+      status: 'NORMAL',
+    },
     { case: 'beyond 24 hours: HIGH', buckets: { inf: 5 }, target: 900, status: 'HIGH' },
     { case: 'fewer than 5 samples: no verdict', buckets: { 7200: 4 }, target: 900, status: undefined },
   ])('$case', ({ buckets, target, status }) => {
