@@ -1,9 +1,4 @@
 import type { ReadRateVerdict } from '../insights/read-rate-drop.ts';
-import type {
-  FailureShareVerdict,
-  FirstResponseVerdict,
-  OptOutSpikeVerdict,
-} from '../traffic/early-warnings.ts';
 import type { MessagingLimit } from '../meta/messaging-limit.ts';
 import type {
   AccountAlertSeverity,
@@ -20,6 +15,11 @@ import type {
   TemplateStatus,
   WabaBanState,
 } from '../meta/vocabulary.ts';
+import type {
+  FailureShareVerdict,
+  FirstResponseVerdict,
+  OptOutSpikeVerdict,
+} from '../traffic/early-warnings.ts';
 
 /** Where an event was observed: Meta's webhook, our Graph API poll, or AWS End User Messaging Social. */
 export type EventSource = 'webhook' | 'poll' | 'aws-eum';

@@ -9,7 +9,11 @@ import type { PhoneNumberState } from './entity-state.ts';
 import { preferRicher } from './identity-merge.ts';
 import { type AttributeUpdates, type MergeResult, mergeAttributes } from './merge-attributes.ts';
 
-export type PhoneNumberEvent = PhoneQualityEvent | PhoneNameEvent | PhoneSnapshotEvent | PhoneTrafficWarningEvent;
+export type PhoneNumberEvent =
+  | PhoneQualityEvent
+  | PhoneNameEvent
+  | PhoneSnapshotEvent
+  | PhoneTrafficWarningEvent;
 
 export function initialPhoneNumberState(event: PhoneNumberEvent): PhoneNumberState {
   return {

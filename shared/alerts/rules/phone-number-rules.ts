@@ -189,7 +189,9 @@ const canSendMessage: Rule<PhoneNumberState, 'canSendMessage'> = ({ from, to }, 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 const count = (n: number) => n.toLocaleString('en-US');
 const duration = (seconds: number) =>
-  seconds < 3600 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(seconds % 3600 ? 1 : 0)} h`;
+  seconds < 3600
+    ? `${Math.round(seconds / 60)} min`
+    : `${(seconds / 3600).toFixed(seconds % 3600 ? 1 : 0)} h`;
 /** `2026-11-24T10` as `2026-11-24 10:00 UTC`. */
 const hourLabel = (hour: string) => `${hour.replace('T', ' ')}:00 UTC`;
 const turnedHigh = (from: { status: string } | null | undefined, to: { status: string } | null | undefined) =>
@@ -249,7 +251,7 @@ const firstResponse: Rule<PhoneNumberState, 'firstResponse'> = ({ from, to }, st
       "upper bound of its histogram bucket). Meta's quality guide names first response time as a signal to watch.",
     nextSteps: [
       'Check the staffing or the automation that answers this number in that hour.',
-      "Answer within the 24-hour service window: after it closes, only a paid template can reach the customer.",
+      'Answer within the 24-hour service window: after it closes, only a paid template can reach the customer.',
     ],
   };
 };

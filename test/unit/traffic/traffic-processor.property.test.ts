@@ -170,7 +170,10 @@ describe('what a day of traffic counts', () => {
     const first = await processor.process(batchOf(facts));
     expect(first.changedCounters.size).toBeGreaterThan(0);
     const writes = store.itemWrites;
-    expect(await processor.process(batchOf(facts))).toEqual({ ledgersWritten: 0, changedCounters: new Map() });
+    expect(await processor.process(batchOf(facts))).toEqual({
+      ledgersWritten: 0,
+      changedCounters: new Map(),
+    });
     expect(store.itemWrites).toBe(writes);
   });
 
