@@ -45,5 +45,5 @@ export function phoneTrafficWarningEventOf(
     ...(number.startsWith('id-') ? { phoneNumberId: number.slice(3) } : { displayPhoneNumber: number }),
     ...warning,
     raw: warning.verdict,
-  } as PhoneTrafficWarningEvent;
+  };
 }
