@@ -37,6 +37,11 @@ export interface MonitorConfig {
    * response times, opt-outs). Off by default: it costs DynamoDB writes per message (README, "Traffic signals").
    */
   readonly trackMessages: boolean;
+  /**
+   * The early warning on first response times (message tracking): an hour whose p90 first response is above this
+   * many seconds alerts (README, "Early warnings on traffic").
+   */
+  readonly firstResponseTargetSeconds: number;
   /** Digests, flap control and reminders (README, "Living with alerts"); 0 turns each off. */
   readonly alertPolicy: AlertPolicyConfig;
   /**
@@ -73,6 +78,7 @@ export const DEFAULTS: MonitorConfig = {
   retainData: true,
   consoleUsers: [],
   trackMessages: false,
+  firstResponseTargetSeconds: 15 * 60,
   alertPolicy: DEFAULT_ALERT_POLICY_CONFIG,
   alertRoutes: [],
 };
@@ -176,6 +182,7 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
     consoleUsers,
     consoleDomainPrefix,
     trackMessages: flag(text('trackMessages'), 'trackMessages', DEFAULTS.trackMessages),
+    firstResponseTargetSeconds: number('firstResponseTargetSeconds', DEFAULTS.firstResponseTargetSeconds, 1),
     alertPolicy,
     alertRoutes: alertRoutesOf(get('alertRoutes')),
   };

@@ -37,6 +37,7 @@ export class QualityMonitorStack extends Stack {
       historyRetentionDays: config.historyRetentionDays,
       retainData: config.retainData,
       alertPolicy: config.alertPolicy,
+      firstResponseTargetSeconds: config.firstResponseTargetSeconds,
       ...logs,
     });
     this.webhookApi = new WebhookApi(this, 'webhook-api', {

@@ -20,6 +20,10 @@ export function phoneNumberOf(state: PhoneNumberState) {
     lastQualityEvent: state.lastQualityEvent,
     flaggedAt: state.flaggedAt,
     unflaggedAt: state.unflaggedAt,
+    /** The latest early-warning verdicts on its traffic (message tracking): `{status: HIGH|NORMAL, hour or day, ...}`. */
+    failureShare: state.failureShare,
+    optOutSpike: state.optOutSpike,
+    firstResponse: state.firstResponse,
     isTest: state.isTest,
     updatedAt: iso(state.updatedAt),
   };

@@ -8,16 +8,19 @@ import { alertPolicyFromEnv } from '../../shared/config/alert-policy-env.ts';
 import { optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
+import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { DynamoDbTemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
+import { FIRST_RESPONSE } from '../../shared/traffic/early-warnings.ts';
 import { EventProcessor } from './event-processor.ts';
 import { eventsOfMessage } from './queue-message.ts';
 import { isTemplateInsightsMessage, templateInsightsOf } from './template-insights-message.ts';
 import { applyTemplateInsights, readRateEventsOf } from './template-insights-processor.ts';
 import { isTrafficMessage, trafficBatchOf } from './traffic-message.ts';
 import { TrafficProcessor } from './traffic-processor.ts';
+import { trafficWarningEventsOf } from './traffic-warnings.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
@@ -42,6 +45,13 @@ const trafficProcessor = new TrafficProcessor({
   logger,
   counters,
 });
+const metricsReader = new MetricsReader(doc, requiredEnv('TABLE_NAME'));
+const trafficWarnings = {
+  firstResponseTargetSeconds:
+    Number(process.env.FIRST_RESPONSE_TARGET_SECONDS) > 0
+      ? Number(process.env.FIRST_RESPONSE_TARGET_SECONDS)
+      : FIRST_RESPONSE.defaultTargetSeconds,
+};
 const insightsStore = new DynamoDbTemplateInsightsStore(doc, requiredEnv('TABLE_NAME'));
 const batch = new BatchProcessor(EventType.SQS);
 
@@ -52,7 +62,25 @@ export async function processRecord(record: SQSRecord): Promise<void> {
     // Traffic batches (message tracking on) are marked in the body; a cheap test before the full parse.
     const traffic = record.body.includes('"kind":"traffic"') ? parseTraffic(record.body) : undefined;
     if (traffic) {
-      await trafficProcessor.process(traffic);
+      const { changedCounters } = await trafficProcessor.process(traffic);
+      // The early warnings on the counters the batch changed: verdicts applied and alerted like any event. A
+      // throw here retries the batch, which then changes no counter and judges nothing again: judging is
+      // best effort, the counters are not.
+      try {
+        const events = await trafficWarningEventsOf(
+          changedCounters,
+          metricsReader,
+          trafficWarnings,
+          Date.now(),
+        );
+        for (const event of events) await processor.process(event);
+      } catch (error) {
+        logger.warn('traffic early warnings not judged', {
+          messageId: record.messageId,
+          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        });
+        counters.count('TrafficWarningsFailed', 1);
+      }
       return;
     }
     // Template insights (the poller's daily read), likewise marked in the body.

@@ -32,6 +32,12 @@ export interface TrafficProcessorDependencies {
   readonly backoff?: (attempt: number) => Promise<void>;
 }
 
+export interface TrafficOutcome {
+  readonly ledgersWritten: number;
+  /** Per phone number entity id, the counters this batch changed: what the early warnings judge again. */
+  readonly changedCounters: ReadonlyMap<string, ReadonlySet<CounterKey>>;
+}
+
 /** Other writers kept winning the race for some ledgers: SQS retries the batch later (nothing doubles). */
 export class TrafficContentionError extends Error {
   override readonly name = 'TrafficContentionError';
@@ -51,10 +57,11 @@ export class TrafficProcessor {
       ((attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt)));
   }
 
-  async process(batch: TrafficBatch): Promise<{ ledgersWritten: number }> {
+  async process(batch: TrafficBatch): Promise<TrafficOutcome> {
     const factsByLedger = groupByLedger(batch.facts);
     let pending = [...factsByLedger.keys()];
     let ledgersWritten = 0;
+    const changedCounters = new Map<string, Set<CounterKey>>();
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && pending.length > 0; attempt += 1) {
       if (attempt > 1) {
         this.deps.counters.count('TrafficConflicts', 1);
@@ -86,8 +93,14 @@ export class TrafficProcessor {
           ledgers: chunk.map((w) => w.write),
           counters: countersOf(chunk),
         });
-        if (result === 'committed') ledgersWritten += chunk.length;
-        else retry.push(...chunk.map((w) => ledgerId(w.write.key)));
+        if (result === 'committed') {
+          ledgersWritten += chunk.length;
+          for (const { write, delta } of chunk) {
+            const changed = changedCounters.get(write.key.phone) ?? new Set<CounterKey>();
+            changedCounters.set(write.key.phone, changed);
+            for (const key of delta.keys()) changed.add(key);
+          }
+        } else retry.push(...chunk.map((w) => ledgerId(w.write.key)));
       }
       pending = retry;
     }
@@ -95,7 +108,7 @@ export class TrafficProcessor {
       throw new TrafficContentionError(`${pending.length} customer ledger(s) kept changing while applying`);
     this.deps.counters.count('TrafficFactsApplied', batch.facts.length);
     this.deps.counters.count('TrafficLedgersWritten', ledgersWritten);
-    return { ledgersWritten };
+    return { ledgersWritten, changedCounters };
   }
 }
 

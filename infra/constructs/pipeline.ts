@@ -20,6 +20,8 @@ export interface PipelineProps {
   readonly logRetentionDays: number;
   /** Digests, flap control, reminders: the same variables for the processor and the sweep. */
   readonly alertPolicy: AlertPolicyConfig;
+  /** The target of the first-response early warning (message tracking). */
+  readonly firstResponseTargetSeconds?: number;
 }
 
 /** Processor timeout; the queue's visibility timeout is six times it, as AWS recommends for SQS event sources. */
@@ -88,6 +90,9 @@ export class Pipeline extends Construct {
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         HISTORY_TTL_DAYS: String(props.historyRetentionDays),
         ...alertPolicyEnvOf(props.alertPolicy),
+        ...(props.firstResponseTargetSeconds
+          ? { FIRST_RESPONSE_TARGET_SECONDS: String(props.firstResponseTargetSeconds) }
+          : {}),
       },
     });
     // Exactly what the processor calls (GetItem, TransactWriteItems of Put/Update and the Delete of an incident a
@@ -100,6 +105,8 @@ export class Pipeline extends Construct {
           'dynamodb:UpdateItem',
           'dynamodb:DeleteItem',
           'dynamodb:ConditionCheckItem',
+          // The trailing days of template insights and of a number's traffic counters the early warnings compare with.
+          'dynamodb:Query',
         ],
         resources: [this.table.tableArn],
       }),

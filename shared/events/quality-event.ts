@@ -15,6 +15,11 @@ import type {
   TemplateStatus,
   WabaBanState,
 } from '../meta/vocabulary.ts';
+import type {
+  FailureShareVerdict,
+  FirstResponseVerdict,
+  OptOutSpikeVerdict,
+} from '../traffic/early-warnings.ts';
 
 /** Where an event was observed: Meta's webhook, our Graph API poll, or AWS End User Messaging Social. */
 export type EventSource = 'webhook' | 'poll' | 'aws-eum';
@@ -145,6 +150,22 @@ export interface TemplateReadRateEvent extends EventEnvelope, TemplateIdentity {
   readonly verdict: ReadRateVerdict;
 }
 
+/**
+ * The monitor's own verdict on one of a phone number's traffic warnings (shared/traffic/early-warnings.ts), from
+ * its message-tracking counters (source `webhook`, field `messages`): one hour's failure share or first response
+ * time, or one day's marketing opt-outs.
+ */
+export type PhoneTrafficWarning =
+  | { readonly warning: 'failureShare'; readonly verdict: FailureShareVerdict }
+  | { readonly warning: 'optOutSpike'; readonly verdict: OptOutSpikeVerdict }
+  | { readonly warning: 'firstResponse'; readonly verdict: FirstResponseVerdict };
+
+export type PhoneTrafficWarningEvent = EventEnvelope & {
+  readonly kind: 'phone-traffic-warning';
+  readonly displayPhoneNumber?: string;
+  readonly phoneNumberId?: string;
+} & PhoneTrafficWarning;
+
 /** A template as read from `GET /{WABA_ID}/message_templates` (source `poll`). */
 export interface TemplateSnapshotEvent extends EventEnvelope, TemplateIdentity {
   readonly kind: 'template-snapshot';
@@ -200,6 +221,7 @@ export type QualityEvent =
   | PhoneQualityEvent
   | PhoneNameEvent
   | PhoneSnapshotEvent
+  | PhoneTrafficWarningEvent
   | TemplateStatusEvent
   | TemplateQualityEvent
   | TemplateCategoryEvent

@@ -76,6 +76,11 @@ const byValue =
 
 const QUALITY = byValue({ RED: 'CRITICAL', YELLOW: 'WARNING', GREEN: OK });
 
+/** An early-warning verdict (`{status: HIGH|NORMAL, ...}`, shared/traffic/early-warnings.ts): HIGH is a WARNING. */
+const statusOf = (value: unknown): unknown =>
+  typeof value === 'object' && value !== null && 'status' in value ? value.status : undefined;
+const VERDICT = (value: unknown) => byValue({ HIGH: 'WARNING', NORMAL: OK })(statusOf(value));
+
 /** The concerns of each entity kind. Severities follow the alert rules' (README, "Alerts"). */
 export const CONCERNS: Readonly<Record<EntityKind, readonly Concern[]>> = {
   'phone-number': [
@@ -100,6 +105,15 @@ export const CONCERNS: Readonly<Record<EntityKind, readonly Concern[]>> = {
       read: byValue({ BLOCKED: 'CRITICAL', LIMITED: 'WARNING', AVAILABLE: OK }),
     },
     MESSAGING_LIMIT,
+    // Early warnings on its traffic: an incident from HIGH until a NORMAL verdict.
+    {
+      name: 'failure-share',
+      attribute: 'failureShare',
+      label: 'share of 131049/131048/131050 failures',
+      read: VERDICT,
+    },
+    { name: 'opt-outs', attribute: 'optOutSpike', label: 'marketing opt-outs', read: VERDICT },
+    { name: 'first-response', attribute: 'firstResponse', label: 'first response time', read: VERDICT },
   ],
   template: [
     { name: 'quality', attribute: 'qualityScore', label: 'quality', read: QUALITY },
@@ -152,5 +166,8 @@ export function concernOf(kind: EntityKind, attribute: string): Concern | undefi
 /** A short, readable form of a value for messages: `RED`, `PAUSED`, `2 restrictions`. */
 export function displayValueOf(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : `${value.length} restriction(s)`;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  // A verdict reads as its status (HIGH, NORMAL); its figures are in the alert.
+  const status = statusOf(value);
+  return typeof status === 'string' ? status : JSON.stringify(value);
 }

@@ -23,6 +23,7 @@ export function applyEvent(state: EntityState | undefined, event: QualityEvent):
     case 'phone-quality':
     case 'phone-name':
     case 'phone-snapshot':
+    case 'phone-traffic-warning':
       return applyPhoneNumberEvent((state as PhoneNumberState) ?? initialPhoneNumberState(event), event);
     case 'template-status':
     case 'template-quality':

@@ -1,6 +1,11 @@
 import type { EventVersion } from '../events/event-identity.ts';
 import type { AccountRestriction, EntityKind } from '../events/quality-event.ts';
 import type { ReadRateVerdict } from '../insights/read-rate-drop.ts';
+import type {
+  FailureShareVerdict,
+  FirstResponseVerdict,
+  OptOutSpikeVerdict,
+} from '../traffic/early-warnings.ts';
 
 /**
  * Every entity is a set of last-writer-wins attributes: each attribute remembers the version (event time, then
@@ -27,7 +32,10 @@ export type AttributeValue =
   | null
   | readonly AccountRestriction[]
   | AccountAlertState
-  | ReadRateVerdict;
+  | ReadRateVerdict
+  | FailureShareVerdict
+  | OptOutSpikeVerdict
+  | FirstResponseVerdict;
 
 export interface PhoneNumberState extends EntityStateBase {
   readonly kind: 'phone-number';
@@ -45,6 +53,10 @@ export interface PhoneNumberState extends EntityStateBase {
   readonly flaggedAt?: string;
   readonly unflaggedAt?: string;
   readonly canSendMessage?: string;
+  /** The latest verdicts on its own traffic (message tracking; shared/traffic/early-warnings.ts). */
+  readonly failureShare?: FailureShareVerdict;
+  readonly optOutSpike?: OptOutSpikeVerdict;
+  readonly firstResponse?: FirstResponseVerdict;
 }
 
 /** One quality pause of a template (not pacing pauses): the 3rd RED disables it (docs/meta-quality-rules.md T2). */

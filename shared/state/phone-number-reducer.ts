@@ -1,10 +1,19 @@
-import type { PhoneNameEvent, PhoneQualityEvent, PhoneSnapshotEvent } from '../events/quality-event.ts';
+import type {
+  PhoneNameEvent,
+  PhoneQualityEvent,
+  PhoneSnapshotEvent,
+  PhoneTrafficWarningEvent,
+} from '../events/quality-event.ts';
 import { storedValue } from '../meta/vocabulary.ts';
 import type { PhoneNumberState } from './entity-state.ts';
 import { preferRicher } from './identity-merge.ts';
 import { type AttributeUpdates, type MergeResult, mergeAttributes } from './merge-attributes.ts';
 
-export type PhoneNumberEvent = PhoneQualityEvent | PhoneNameEvent | PhoneSnapshotEvent;
+export type PhoneNumberEvent =
+  | PhoneQualityEvent
+  | PhoneNameEvent
+  | PhoneSnapshotEvent
+  | PhoneTrafficWarningEvent;
 
 export function initialPhoneNumberState(event: PhoneNumberEvent): PhoneNumberState {
   return {
@@ -56,6 +65,10 @@ function phoneUpdatesOf(event: PhoneNumberEvent): AttributeUpdates {
         throughput: event.throughput,
         canSendMessage: event.canSendMessage,
       };
+    case 'phone-traffic-warning':
+      // The whole verdict: its hour or day changes, so the history keeps each; the rule alerts only when it
+      // turns HIGH.
+      return { [event.warning]: { ...event.verdict } };
   }
 }
 

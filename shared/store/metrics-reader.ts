@@ -9,12 +9,24 @@ export class MetricsReader {
     private readonly tableName: string,
   ) {}
 
-  /** Every hour item from `from` to `to` (epoch ms, both included) and every day item of those days. */
-  async phoneNumberBuckets(phoneEntityId: string, from: number, to: number): Promise<CounterBucket[]> {
+  /**
+   * Every hour item from `from` to `to` (epoch ms, both included) and every day item of those days; `only` reads
+   * just one of the two (the early warnings need hours or days, not both).
+   */
+  async phoneNumberBuckets(
+    phoneEntityId: string,
+    from: number,
+    to: number,
+    only?: 'hours' | 'days',
+  ): Promise<CounterBucket[]> {
     const iso = (ms: number) => new Date(ms).toISOString();
     const [hours, days] = await Promise.all([
-      this.between(phoneEntityId, `HOUR#${iso(from).slice(0, 13)}`, `HOUR#${iso(to).slice(0, 13)}`),
-      this.between(phoneEntityId, `DAY#${iso(from).slice(0, 10)}`, `DAY#${iso(to).slice(0, 10)}`),
+      only === 'days'
+        ? []
+        : this.between(phoneEntityId, `HOUR#${iso(from).slice(0, 13)}`, `HOUR#${iso(to).slice(0, 13)}`),
+      only === 'hours'
+        ? []
+        : this.between(phoneEntityId, `DAY#${iso(from).slice(0, 10)}`, `DAY#${iso(to).slice(0, 10)}`),
     ]);
     return [...hours, ...days];
   }

@@ -541,6 +541,7 @@ describe('least privilege', () => {
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
     const sweep = statementsOf(stack.pipeline.alertSweep as never)

@@ -41,3 +41,28 @@ describe('trackMessages', () => {
     expect(() => configFromContext(context)).toThrow(/trackMessages=yes: expected true or false/);
   });
 });
+
+describe('firstResponseTargetSeconds', () => {
+  const contextOf = (value: unknown) => ({
+    tryGetContext: (key: string) => (key === 'firstResponseTargetSeconds' ? value : undefined),
+  });
+
+  it('is 15 minutes by default, and the processor gets what the context says', () => {
+    expect(configFromContext(contextOf(undefined)).firstResponseTargetSeconds).toBe(900);
+    expect(configFromContext(contextOf('600')).firstResponseTargetSeconds).toBe(600);
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], firstResponseTargetSeconds: '600' } });
+    const stack = new QualityMonitorStack(app, 'Monitor', {
+      config: configFromContext(app.node),
+      consoleAssetDir,
+    });
+    const processors = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ FIRST_RESPONSE_TARGET_SECONDS: '600' }) } },
+    });
+    expect(Object.keys(processors)).toHaveLength(1);
+  });
+
+  it('refuses a value that is not a positive number', () => {
+    expect(() => configFromContext(contextOf('soon'))).toThrow(ConfigError);
+    expect(() => configFromContext(contextOf('0'))).toThrow(/firstResponseTargetSeconds/);
+  });
+});

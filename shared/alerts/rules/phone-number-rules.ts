@@ -183,6 +183,79 @@ const canSendMessage: Rule<PhoneNumberState, 'canSendMessage'> = ({ from, to }, 
   }
 };
 
+// Early warnings on the number's own traffic (message tracking; shared/traffic/early-warnings.ts). Each alerts
+// only when its verdict turns HIGH: a problem that lasts alerts once, and again only after a NORMAL verdict.
+
+const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+const count = (n: number) => n.toLocaleString('en-US');
+const duration = (seconds: number) =>
+  seconds < 3600
+    ? `${Math.round(seconds / 60)} min`
+    : `${(seconds / 3600).toFixed(seconds % 3600 ? 1 : 0)} h`;
+/** `2026-11-24T10` as `2026-11-24 10:00 UTC`. */
+const hourLabel = (hour: string) => `${hour.replace('T', ' ')}:00 UTC`;
+const turnedHigh = (from: { status: string } | null | undefined, to: { status: string } | null | undefined) =>
+  to?.status === 'HIGH' && from?.status !== 'HIGH';
+
+const failureShare: Rule<PhoneNumberState, 'failureShare'> = ({ from, to }, state) => {
+  if (!to || !turnedHigh(from, to)) return undefined;
+  const codes = Object.entries(to.byCode)
+    .map(([code, n]) => `${count(n)} × ${code}`)
+    .join(', ');
+  return {
+    kind: 'phone-failure-share-high',
+    severity: 'WARNING',
+    title: `${labelOf(state)}: ${percent(to.share)} of sends failed (131049/131048/131050) at ${hourLabel(to.hour)}`,
+    description:
+      `${count(to.failures)} of ${count(to.sent)} messages sent in that hour failed with errors that mean recipients are ` +
+      `turning away (${codes}), against ${percent(to.baselineShare)} of ${count(to.baselineSent)} sent over the 7 days ` +
+      'before (an alert from 5% and 3 × that share, from 50 sent). 131049: the per-user marketing limit (Meta held ' +
+      'the message back "to maintain healthy ecosystem engagement"); 131048: spam rate limit; 131050: the user ' +
+      'stopped marketing messages from this business.',
+    nextSteps: [
+      'Find the campaign or template sent in that hour and pause it, or narrow it to recently engaged recipients.',
+      'Do not resend to 131050 recipients (they opted out), and do not resend 131049 failures right away.',
+      MANAGER,
+    ],
+  };
+};
+
+const optOutSpike: Rule<PhoneNumberState, 'optOutSpike'> = ({ from, to }, state) => {
+  if (!to || !turnedHigh(from, to)) return undefined;
+  return {
+    kind: 'phone-opt-out-spike',
+    severity: 'WARNING',
+    title: `${labelOf(state)}: ${count(to.stops)} marketing opt-outs on ${to.day}`,
+    description:
+      `${count(to.stops)} customers stopped marketing messages from this number on ${to.day} (user_preferences), ` +
+      `against a median of ${to.baselineMedian} a day over the ${to.baselineDays} days before (an alert from 10 stops ` +
+      'and 3 × that median). Opt-outs follow unwanted messages, and blocks and reports lower quality.',
+    nextSteps: [
+      'Find the marketing sends of that day and stop or narrow the ones recipients did not ask for.',
+      'Honour the stops: remove those customers from marketing lists until they resume.',
+      MANAGER,
+    ],
+  };
+};
+
+const firstResponse: Rule<PhoneNumberState, 'firstResponse'> = ({ from, to }, state) => {
+  if (!to || !turnedHigh(from, to)) return undefined;
+  const p90 = to.p90Seconds === null ? 'over 24 h' : `up to ${duration(to.p90Seconds)}`;
+  return {
+    kind: 'phone-first-response-slow',
+    severity: 'WARNING',
+    title: `${labelOf(state)}: p90 first response ${p90} at ${hourLabel(to.hour)}`,
+    description:
+      `Of ${count(to.samples)} customers who opened a conversation in that hour, the slowest tenth waited ${p90} for ` +
+      `a first answer, above the target of ${duration(to.targetSeconds)} (firstResponseTargetSeconds; the p90 is the ` +
+      "upper bound of its histogram bucket). Meta's quality guide names first response time as a signal to watch.",
+    nextSteps: [
+      'Check the staffing or the automation that answers this number in that hour.',
+      'Answer within the 24-hour service window: after it closes, only a paid template can reach the customer.',
+    ],
+  };
+};
+
 /** What a phone number's attributes alert on, keyed by its state keys. */
 export const PHONE_NUMBER_RULES: RuleTable<PhoneNumberState> = {
   status,
@@ -191,4 +264,7 @@ export const PHONE_NUMBER_RULES: RuleTable<PhoneNumberState> = {
   throughput,
   nameStatus,
   canSendMessage,
+  failureShare,
+  optOutSpike,
+  firstResponse,
 };

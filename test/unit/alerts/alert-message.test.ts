@@ -18,6 +18,7 @@ import { templateReadRateEventOf } from '../../../shared/insights/read-rate-even
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';
 import type { StoredAlert } from '../../../shared/store/table-items.ts';
+import { failureShareEvent, firstResponseEvent, optOutEvent } from '../../support/traffic-warnings.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
 
 /** Meta's insights judged by the monitor for the builders' template (shared/insights/read-rate-drop.ts). */
@@ -97,6 +98,9 @@ const SCENARIOS: Record<AlertKind, (ChangeSpec | QualityEvent)[]> = {
     poll(1, { health_status: { can_send_message: 'BLOCKED' } }),
     poll(2, { health_status: { can_send_message: 'AVAILABLE' } }),
   ],
+  'phone-failure-share-high': [failureShareEvent(9, 'NORMAL', 8), failureShareEvent(10, 'HIGH', 36)],
+  'phone-opt-out-spike': [optOutEvent('2026-11-23', 'NORMAL', 3), optOutEvent('2026-11-24', 'HIGH', 17)],
+  'phone-first-response-slow': [firstResponseEvent(9, 'NORMAL', 300), firstResponseEvent(10, 'HIGH', 3600)],
   'template-paused': [change.templateStatus(100, 'APPROVED'), change.templatePaused(200, 'FIRST_PAUSE')],
   'template-disabled': [change.templateStatus(100, 'DISABLED', { reason: 'ABUSIVE_CONTENT' })],
   'template-flagged': [

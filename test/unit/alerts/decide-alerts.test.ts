@@ -13,6 +13,7 @@ import {
 import { templateReadRateEventOf } from '../../../shared/insights/read-rate-event.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';
+import { failureShareEvent, firstResponseEvent, optOutEvent } from '../../support/traffic-warnings.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
 
 /** Meta's insights judged by the monitor for the builders' template (shared/insights/read-rate-drop.ts). */
@@ -276,6 +277,27 @@ const ALERT_ROWS: readonly AlertRow[] = [
     change.templateQuality(at(0), 'RED'),
     change.templateQuality(at(1), 'GREEN', 'RED'),
   ]),
+  // ---- early warnings on a number's traffic (message tracking): only when the verdict turns HIGH
+  phone('phone-failure-share-high', 'WARNING', 'an hour with 9% 131049/131050 failures after a normal hour', [
+    failureShareEvent(9, 'NORMAL', 8),
+    failureShareEvent(10, 'HIGH', 36),
+  ]),
+  phone('phone-failure-share-high', 'WARNING', 'the first verdict on a number is HIGH', [
+    failureShareEvent(10, 'HIGH', 36),
+  ]),
+  phone('phone-failure-share-high', 'WARNING', 'HIGH again after a NORMAL hour', [
+    failureShareEvent(8, 'HIGH', 36),
+    failureShareEvent(9, 'NORMAL', 8),
+    failureShareEvent(10, 'HIGH', 30),
+  ]),
+  phone('phone-opt-out-spike', 'WARNING', '17 marketing stops against a median of 2', [
+    optOutEvent('2026-11-23', 'NORMAL', 3),
+    optOutEvent('2026-11-24', 'HIGH', 17),
+  ]),
+  phone('phone-first-response-slow', 'WARNING', 'an hour whose p90 first response is over the target', [
+    firstResponseEvent(9, 'NORMAL', 300),
+    firstResponseEvent(10, 'HIGH', 3600),
+  ]),
   template('template-read-rate-low', 'WARNING', "a day's read rate below 0.6 × its 14-day median", [
     change.templateStatus(at(0), 'APPROVED'),
     readRateVerdictEvent('2026-11-23', 'NORMAL', 0.61),
@@ -441,6 +463,26 @@ interface SilentRow {
 }
 
 const SILENT_ROWS: readonly SilentRow[] = [
+  // ---- early warnings on a number's traffic: a lasting problem alerts once; NORMAL and late verdicts never
+  {
+    scenario: 'failure share HIGH hour after HIGH hour',
+    steps: [failureShareEvent(9, 'HIGH', 30), failureShareEvent(10, 'HIGH', 36)],
+  },
+  { scenario: 'failure share NORMAL', steps: [failureShareEvent(10, 'NORMAL', 8)] },
+  {
+    scenario: 'a late HIGH verdict on an older hour after a newer NORMAL one',
+    steps: [failureShareEvent(10, 'NORMAL', 8), failureShareEvent(9, 'HIGH', 36)],
+  },
+  {
+    scenario: 'opt-outs HIGH day after HIGH day',
+    steps: [optOutEvent('2026-11-23', 'HIGH', 14), optOutEvent('2026-11-24', 'HIGH', 17)],
+  },
+  { scenario: 'opt-outs NORMAL', steps: [optOutEvent('2026-11-24', 'NORMAL', 4)] },
+  {
+    scenario: 'first response HIGH hour after HIGH hour',
+    steps: [firstResponseEvent(9, 'HIGH', 1800), firstResponseEvent(10, 'HIGH', 3600)],
+  },
+  { scenario: 'first response within the target', steps: [firstResponseEvent(10, 'NORMAL', 900)] },
   // ---- the poller: access OK on every run, and a denial repeated run after run, alert nothing (more)
   { scenario: 'first poll OK', steps: [pollerAccess(0, 'ok')] },
   { scenario: 'poll OK run after run', steps: [pollerAccess(0, 'ok'), pollerAccess(1, 'ok')] },

@@ -31,7 +31,17 @@ const TABLES = { phone: PHONE_NUMBER_RULES, template: TEMPLATE_RULES, business: 
 
 /** State keys every table must keep a rule for: a rule lost in a refactor would silence a whole family. */
 const EXPECTED_KEYS: Record<keyof typeof TABLES, string[]> = {
-  phone: ['canSendMessage', 'messagingLimit', 'nameStatus', 'qualityRating', 'status', 'throughput'],
+  phone: [
+    'canSendMessage',
+    'failureShare',
+    'firstResponse',
+    'messagingLimit',
+    'nameStatus',
+    'optOutSpike',
+    'qualityRating',
+    'status',
+    'throughput',
+  ],
   template: ['category', 'pauseCount', 'qualityScore', 'readRate', 'status', 'upcomingCategory'],
   business: [
     'accountAlerts',

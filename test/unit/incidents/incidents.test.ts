@@ -10,6 +10,7 @@ import {
   recordSignals,
   signalsOf,
 } from '../../../shared/incidents/incident-ledger.ts';
+import { failureShareEvent, optOutEvent } from '../../support/traffic-warnings.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
 
 const T0 = 1_780_000_000;
@@ -136,6 +137,19 @@ describe('incident lifecycle per entity kind', () => {
     const events = [pollerAccessEventOf(at(0), 'denied', 'token expired'), pollerAccessEventOf(at(60), 'ok')];
     expect(summary(events)).toEqual([
       { concern: 'poller-access', state: 'resolved', severity: 'WARNING', value: 'DENIED', minutes: 60 },
+    ]);
+  });
+
+  it('phone number: an early warning turning HIGH opens a WARNING incident, a NORMAL verdict resolves it', () => {
+    const events = [
+      failureShareEvent(9, 'HIGH', 30),
+      failureShareEvent(10, 'HIGH', 36),
+      failureShareEvent(11, 'NORMAL', 8),
+      optOutEvent('2026-11-24', 'HIGH', 17),
+    ];
+    expect(summary(events)).toEqual([
+      { concern: 'failure-share', state: 'resolved', severity: 'WARNING', value: 'HIGH', minutes: 120 },
+      { concern: 'opt-outs', state: 'open', severity: 'WARNING', value: 'HIGH' },
     ]);
   });
 

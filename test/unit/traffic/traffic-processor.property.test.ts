@@ -164,12 +164,16 @@ describe('what a day of traffic counts', () => {
     });
   });
 
-  it('a redelivered batch writes nothing', async () => {
+  it('a redelivered batch writes nothing, and changes no counter for the early warnings to judge', async () => {
     const store = new InMemoryTrafficStore();
     const processor = processorOn(store);
-    await processor.process(batchOf(facts));
+    const first = await processor.process(batchOf(facts));
+    expect(first.changedCounters.size).toBeGreaterThan(0);
     const writes = store.itemWrites;
-    expect(await processor.process(batchOf(facts))).toEqual({ ledgersWritten: 0 });
+    expect(await processor.process(batchOf(facts))).toEqual({
+      ledgersWritten: 0,
+      changedCounters: new Map(),
+    });
     expect(store.itemWrites).toBe(writes);
   });
 
