@@ -285,8 +285,8 @@ export class StateStore {
 
   /** Takes the right to publish a digest (not yet published, no fresh claim); false when another holds it. */
   async claimDigest(digestId: string, now: number, staleBefore: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionHeld(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: digestPk(digestId), sk: DIGEST_SK },
@@ -295,12 +295,8 @@ export class StateStore {
             'attribute_not_exists(publishedAt) AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
           ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async digestPublished(digestId: string, publishedAt: string): Promise<void> {
@@ -347,8 +343,8 @@ export class StateStore {
 
   /** Takes the right to send a settled flap's summary; false when another sweep holds a fresh claim or sent it. */
   async claimFlapSummary(pk: string, now: number, staleBefore: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionHeld(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk, sk: FLAP_SK },
@@ -357,12 +353,8 @@ export class StateStore {
             'attribute_exists(gsi1pk) AND (attribute_not_exists(claimedAt) OR claimedAt < :stale)',
           ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** The summary is out: the concern leaves the flapping listing. */
@@ -408,8 +400,8 @@ export class StateStore {
     now: number,
     staleBefore: number,
   ): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionHeld(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -422,12 +414,8 @@ export class StateStore {
             'attribute_not_exists(pk) OR (attribute_not_exists(publishedAt) AND claimedAt < :stale)',
           ExpressionAttributeValues: { ':stale': staleBefore },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async reminderPublished(incidentId: string, ordinal: number, publishedAt: string): Promise<void> {
@@ -464,5 +452,16 @@ export class StateStore {
         ExpressionAttributeValues: { ':now': new Date().toISOString() },
       }),
     );
+  }
+}
+
+/** True when a conditional write went through; false when its condition did not hold (another holds the claim). */
+async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
 }
