@@ -7,12 +7,12 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { useLocalAws } from '../local/local-aws-env.ts';
 import { startMotoServer } from '../local/moto-server.ts';
 import { provisionLocalResources } from '../local/provision.ts';
+import type { StoredAlert } from '../shared/alerts/alert.ts';
 import { DEFAULT_ALERT_POLICY } from '../shared/alerts/alert-policy.ts';
-import { AlertPublisher } from '../shared/alerts/alert-publisher.ts';
+import { AlertPublisher } from '../shared/notify/sns-alert-publisher.ts';
 import { ReadModel } from '../shared/store/read-model.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
-import type { StoredAlert } from '../shared/store/table-items.ts';
 import { change, eventOf } from '../test/support/webhook-builders.ts';
 import { fixed, printTable } from './measure.ts';
 

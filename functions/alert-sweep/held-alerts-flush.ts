@@ -4,7 +4,7 @@ import {
   type HeldGroup,
   heldGroupsOf,
 } from '../../shared/alerts/alert-digest.ts';
-import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import type { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { CONCERNS } from '../../shared/incidents/incident-concerns.ts';
 import { durationText } from '../../shared/incidents/incident-ledger.ts';
+import type { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';

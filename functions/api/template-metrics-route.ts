@@ -1,4 +1,4 @@
-import { readRateOf } from '../../shared/graph/template-insights.ts';
+import { readRateOf } from '../../shared/graph-records/template-insights.ts';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../shared/http/responses.ts';
 import type { TemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { GraphClient } from '../../shared/graph/graph-client.ts';
-import { insightsDue, templateIdChunks } from '../../shared/graph/template-insights.ts';
+import { insightsDue, templateIdChunks } from '../../shared/graph-records/template-insights.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';

@@ -7,7 +7,7 @@ import {
   polledTemplate,
   pollerAccessEventOf,
   templateSnapshotOf,
-} from '../../shared/graph/polled-records.ts';
+} from '../../shared/graph-records/polled-records.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';
 

@@ -6,7 +6,7 @@ import {
   type TemplateInsightsMessage,
   templateAnalyticsParams,
   templateIdChunks,
-} from '../../shared/graph/template-insights.ts';
+} from '../../shared/graph-records/template-insights.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';
 

@@ -1,5 +1,4 @@
 import { type AlertPolicySettings, applyAlertPolicy } from '../../shared/alerts/alert-policy.ts';
-import type { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import { sameJson } from '../../shared/events/canonical-json.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
@@ -9,6 +8,7 @@ import {
   recordSignals,
   signalsOf,
 } from '../../shared/incidents/incident-ledger.ts';
+import type { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import { type ApplyOutcome, applyEvent } from '../../shared/state/apply-event.ts';

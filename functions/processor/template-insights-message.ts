@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { TemplateInsightsMessage } from '../../shared/graph/template-insights.ts';
+import type { TemplateInsightsMessage } from '../../shared/graph-records/template-insights.ts';
 
 const id = z.string().check(z.minLength(1));
 const figure = z.number().check(z.int(), z.nonnegative());

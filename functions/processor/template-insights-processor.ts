@@ -1,6 +1,6 @@
 import { templateEntity } from '../../shared/events/entity-ids.ts';
 import type { TemplateReadRateEvent } from '../../shared/events/quality-event.ts';
-import type { TemplateInsightsMessage } from '../../shared/graph/template-insights.ts';
+import type { TemplateInsightsMessage } from '../../shared/graph-records/template-insights.ts';
 import { READ_RATE_DROP, readRateVerdict } from '../../shared/insights/read-rate-drop.ts';
 import { templateReadRateEventOf } from '../../shared/insights/read-rate-event.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StoredAlert } from '../store/table-items.ts';
-import type { AlertSeverity } from './alert.ts';
+import type { AlertSeverity, StoredAlert } from './alert.ts';
 
 /** Held alerts of one kind in one WABA whose events fall in one digest window. */
 export interface HeldGroup {

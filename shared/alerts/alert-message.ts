@@ -1,4 +1,4 @@
-import type { StoredAlert } from '../store/table-items.ts';
+import type { StoredAlert } from './alert.ts';
 
 /** What goes to SNS for one alert: one body per protocol and the attributes subscribers filter on. */
 export interface AlertMessage {

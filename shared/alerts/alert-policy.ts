@@ -9,7 +9,7 @@ import {
   type IncidentLedger,
 } from '../incidents/incident-ledger.ts';
 import type { EntityState } from '../state/entity-state.ts';
-import type { StoredAlert } from '../store/table-items.ts';
+import type { StoredAlert } from './alert.ts';
 import { labelOf } from './entity-labels.ts';
 
 /**

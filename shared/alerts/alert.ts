@@ -80,3 +80,24 @@ export interface Alert {
   /** Epoch ms of the event that caused it. */
   readonly eventTime: number;
 }
+
+/**
+ * An alert as the alert policy releases it (alert-policy.ts): the decided alert plus when it was made, whether it
+ * waits for a digest and the incident it belongs to. The domain owns this shape; the store keeps it as it is in
+ * the event item's outbox and in the alert item (shared/store/table-items.ts).
+ */
+export interface StoredAlert extends Alert {
+  readonly createdAt: string;
+  /**
+   * ISO-8601 end of the digest window this alert waits for: the owed-alerts sweep publishes it then, alone or
+   * in one digest with the others of its WABA and kind (alert-policy.ts). Absent: published at once.
+   */
+  readonly heldUntil?: string;
+  /**
+   * ISO-8601 start of the digest window the alert's event falls in, by event time: one Meta delivery of many
+   * changes shares one entry time, so it lands in one window however long the processors take to apply it.
+   */
+  readonly digestWindow?: string;
+  /** The incident the alert opened, updated or resolved. */
+  readonly incidentId?: string;
+}

@@ -1,4 +1,4 @@
-import type { Alert } from '../alerts/alert.ts';
+import type { StoredAlert } from '../alerts/alert.ts';
 import type { EntityKind, EntityRef, QualityEvent } from '../events/quality-event.ts';
 import type { Incident, IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { ApplyOutcome } from '../state/apply-event.ts';
@@ -25,6 +25,9 @@ import { TABLE_SCHEMA } from './table-schema.ts';
  * is listed under `owed-alerts` (a sparse index entry, removed with the last alert), so that the owed-alerts
  * sweep finds what a message that left the queue still owes without a scan.
  */
+/** The alert shape is the domain's (shared/alerts/alert.ts); re-exported for the store's own callers. */
+export type { StoredAlert };
+
 export const STATE_SK = 'STATE';
 export const EVENT_SK = 'EVENT';
 export const ALERT_SK = 'ALERT';
@@ -105,22 +108,6 @@ export interface EventItem {
   readonly gsi1pk?: typeof OWED_ALERTS_INDEX_PK | typeof HELD_ALERTS_INDEX_PK;
   readonly gsi1sk?: string;
   readonly expiresAt?: number;
-}
-
-export interface StoredAlert extends Alert {
-  readonly createdAt: string;
-  /**
-   * ISO-8601 end of the digest window this alert waits for: the owed-alerts sweep publishes it then, alone or
-   * in one digest with the others of its WABA and kind (alert-policy.ts). Absent: published at once.
-   */
-  readonly heldUntil?: string;
-  /**
-   * ISO-8601 start of the digest window the alert's event falls in, by event time: one Meta delivery of many
-   * changes shares one entry time, so it lands in one window however long the processors take to apply it.
-   */
-  readonly digestWindow?: string;
-  /** The incident the alert opened, updated or resolved. */
-  readonly incidentId?: string;
 }
 
 export interface IncidentItem extends Incident {

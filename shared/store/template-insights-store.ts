@@ -5,7 +5,7 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import type { TemplateInsightDay } from '../graph/template-insights.ts';
+import type { TemplateInsightDay } from '../graph-records/template-insights.ts';
 
 /**
  * Template insights in the single table (README, "Data model"): one item per template and UTC day,

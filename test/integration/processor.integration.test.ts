@@ -8,9 +8,9 @@ import { sweepOwedAlerts } from '../../functions/alert-sweep/owed-alerts-sweep.t
 import { createReadApi } from '../../functions/api/read-api.ts';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
 import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
-import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
+import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { applyEvent } from '../../shared/state/apply-event.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';

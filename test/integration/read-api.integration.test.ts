@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createReadApi, type ReadApi } from '../../functions/api/read-api.ts';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
 import { provisionLocalResources } from '../../local/provision.ts';
-import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
+import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';

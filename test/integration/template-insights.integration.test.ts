@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { templateMetrics } from '../../functions/api/template-metrics-route.ts';
 import { applyTemplateInsights } from '../../functions/processor/template-insights-processor.ts';
 import { provisionLocalResources } from '../../local/provision.ts';
-import type { TemplateInsightsMessage } from '../../shared/graph/template-insights.ts';
+import type { TemplateInsightsMessage } from '../../shared/graph-records/template-insights.ts';
 import { DynamoDbTemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 import { useLocalAws } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';

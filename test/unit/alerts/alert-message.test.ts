@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { StoredAlert } from '../../../shared/alerts/alert.ts';
 import { ALERT_KINDS, type RuleAlertKind as AlertKind } from '../../../shared/alerts/alert.ts';
 import {
   alertMessageOf,
@@ -13,11 +14,10 @@ import {
   phoneSnapshotOf,
   polledPhoneNumber,
   pollerAccessEventOf,
-} from '../../../shared/graph/polled-records.ts';
+} from '../../../shared/graph-records/polled-records.ts';
 import { templateReadRateEventOf } from '../../../shared/insights/read-rate-event.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';
-import type { StoredAlert } from '../../../shared/store/table-items.ts';
 import { failureShareEvent, firstResponseEvent, optOutEvent } from '../../support/traffic-warnings.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
 

@@ -9,7 +9,7 @@ import {
   polledTemplate,
   pollerAccessEventOf,
   templateSnapshotOf,
-} from '../../../shared/graph/polled-records.ts';
+} from '../../../shared/graph-records/polled-records.ts';
 import { templateReadRateEventOf } from '../../../shared/insights/read-rate-event.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reminderOf } from '../../../functions/alert-sweep/incident-reminders.ts';
+import type { StoredAlert } from '../../../shared/alerts/alert.ts';
 import { digestAlertOf, heldGroupsOf } from '../../../shared/alerts/alert-digest.ts';
 import { alertMessageOf } from '../../../shared/alerts/alert-message.ts';
-import type { StoredAlert } from '../../../shared/store/table-items.ts';
 import { incidentItemOf } from '../../../shared/store/table-items.ts';
 
 /** Digests and reminders go through the same message builder as rule alerts: both bodies, filterable attributes. */

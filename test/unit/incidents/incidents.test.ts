@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QualityEvent } from '../../../shared/events/quality-event.ts';
-import { pollerAccessEventOf } from '../../../shared/graph/polled-records.ts';
+import { pollerAccessEventOf } from '../../../shared/graph-records/polled-records.ts';
 import {
   alternationsWithin,
   durationText,

@@ -3,7 +3,7 @@ import { type PollJobResult, runPollJob } from '../../../functions/poller/poll-j
 import { InMemoryWabaRegistry } from '../../../functions/poller/waba-registry.ts';
 import { type GraphApiStub, type StubWaba, startGraphApiStub } from '../../../local/graph-api-stub.ts';
 import { GraphClient } from '../../../shared/graph/graph-client.ts';
-import type { TemplateInsightsMessage } from '../../../shared/graph/template-insights.ts';
+import type { TemplateInsightsMessage } from '../../../shared/graph-records/template-insights.ts';
 import type { QueueMessage } from '../../../shared/queue/event-queue.ts';
 import { FIXTURE_TEMPLATES, fixtureWaba } from '../../support/graph-fixtures.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';

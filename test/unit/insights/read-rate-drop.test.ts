@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readRateEventsOf } from '../../../functions/processor/template-insights-processor.ts';
 import { decideAlerts } from '../../../shared/alerts/decide-alerts.ts';
-import type { TemplateInsightsMessage } from '../../../shared/graph/template-insights.ts';
+import type { TemplateInsightsMessage } from '../../../shared/graph-records/template-insights.ts';
 import { type InsightFigures, readRateVerdict } from '../../../shared/insights/read-rate-drop.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import type { EntityState } from '../../../shared/state/entity-state.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { templateMetrics } from '../../../functions/api/template-metrics-route.ts';
 import { templateInsightsOf } from '../../../functions/processor/template-insights-message.ts';
 import { applyTemplateInsights } from '../../../functions/processor/template-insights-processor.ts';
-import type { TemplateInsightsMessage } from '../../../shared/graph/template-insights.ts';
+import type { TemplateInsightsMessage } from '../../../shared/graph-records/template-insights.ts';
 import { InMemoryTemplateInsightsStore } from '../../../shared/store/template-insights-store.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';
 

@@ -7,7 +7,7 @@ import {
   readRateOf,
   templateAnalyticsParams,
   templateIdChunks,
-} from '../../../shared/graph/template-insights.ts';
+} from '../../../shared/graph-records/template-insights.ts';
 import { readFixture } from '../../support/fixtures.ts';
 
 const DAY = 86_400_000;

@@ -3,9 +3,9 @@ import { summarizeSettledFlaps } from '../../../functions/alert-sweep/flap-summa
 import { flushHeldAlerts } from '../../../functions/alert-sweep/held-alerts-flush.ts';
 import { remindOpenIncidents } from '../../../functions/alert-sweep/incident-reminders.ts';
 import { EventProcessor } from '../../../functions/processor/event-processor.ts';
+import type { StoredAlert } from '../../../shared/alerts/alert.ts';
 import { type AlertPolicySettings, DEFAULT_ALERT_POLICY } from '../../../shared/alerts/alert-policy.ts';
 import { StateCache } from '../../../shared/store/state-cache.ts';
-import type { StoredAlert } from '../../../shared/store/table-items.ts';
 import { InMemoryStateStore } from '../../support/in-memory-state-store.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';
 import { type ChangeSpec, change, eventOf } from '../../support/webhook-builders.ts';

@@ -6,7 +6,7 @@ import {
   phoneSnapshotOf,
   polledPhoneNumber,
   pollerAccessEventOf,
-} from '../../../shared/graph/polled-records.ts';
+} from '../../../shared/graph-records/polled-records.ts';
 import { foldEvents } from '../../support/fold-events.ts';
 import { type ChangeSpec, change, eventsOf, WABA } from '../../support/webhook-builders.ts';
 

@@ -4,7 +4,7 @@ import {
   polledPhoneNumber,
   polledTemplate,
   templateSnapshotOf,
-} from '../../../shared/graph/polled-records.ts';
+} from '../../../shared/graph-records/polled-records.ts';
 import { applyEvent } from '../../../shared/state/apply-event.ts';
 import { foldEvents, onlyState } from '../../support/fold-events.ts';
 import { type ChangeSpec, change, eventOf, eventsOf, WABA } from '../../support/webhook-builders.ts';

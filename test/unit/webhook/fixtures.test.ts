@@ -5,7 +5,7 @@ import {
   polledPhoneNumber,
   polledTemplate,
   templateSnapshotOf,
-} from '../../../shared/graph/polled-records.ts';
+} from '../../../shared/graph-records/polled-records.ts';
 import { parseWebhook } from '../../../shared/webhook/parse-webhook.ts';
 import { WebhookParseError } from '../../../shared/webhook/webhook-parse-error.ts';
 import { fixtureNames, readFixture } from '../../support/fixtures.ts';

@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { StoredAlert } from '../store/table-items.ts';
-import { alertMessageOf } from './alert-message.ts';
+import type { StoredAlert } from '../alerts/alert.ts';
+import { alertMessageOf } from '../alerts/alert-message.ts';
 
 /** Publishes alerts to the SNS topic, one message each, with filterable attributes. */
 export class AlertPublisher {
