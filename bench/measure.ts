@@ -1,19 +1,3 @@
-/** Median time per call of `fn`, in microseconds, over several rounds after a warm-up. */
-export async function microsPerCall(
-  fn: () => unknown,
-  options: { iterations: number; rounds?: number },
-): Promise<number> {
-  const rounds = options.rounds ?? 7;
-  for (let i = 0; i < Math.max(3, options.iterations / 10); i += 1) await fn();
-  const samples: number[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < options.iterations; i += 1) await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1000 / options.iterations);
-  }
-  return median(samples);
-}
-
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -46,12 +46,6 @@ export async function startMotoServer(
   };
 }
 
-/** Empties every emulated service: the state of a fresh emulator, without a restart. */
-export async function resetMotoServer(endpoint: string): Promise<void> {
-  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  if (!response.ok) throw new Error(`moto reset failed with HTTP ${response.status}`);
-}
-
 function exitedEarly(child: ChildProcess, stderr: () => string): Promise<never> {
   return new Promise((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {

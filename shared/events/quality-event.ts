@@ -232,5 +232,3 @@ export type QualityEvent =
   | AccountUpdateEvent
   | AccountAlertEvent
   | PollerAccessEvent;
-
-export type QualityEventKind = QualityEvent['kind'];

@@ -99,15 +99,12 @@ export const NAME_STATUSES = [
   'PENDING_REVIEW',
   'NONE',
 ] as const;
-export type NameStatus = (typeof NAME_STATUSES)[number];
 
 /** `health_status.can_send_message` of a phone number (and of a WABA, business, app or template). */
 export const CAN_SEND_MESSAGE = ['AVAILABLE', 'LIMITED', 'BLOCKED'] as const;
-export type CanSendMessage = (typeof CAN_SEND_MESSAGE)[number];
 
 /** Graph `throughput.level` of a phone number: HIGH is 1,000 messages per second. */
 export const THROUGHPUT_LEVELS = ['STANDARD', 'HIGH', 'NOT_APPLICABLE'] as const;
-export type ThroughputLevel = (typeof THROUGHPUT_LEVELS)[number];
 
 export const ACCOUNT_UPDATE_EVENTS = [
   'ACCOUNT_DELETED',

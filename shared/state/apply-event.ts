@@ -1,13 +1,9 @@
 import type { QualityEvent } from '../events/quality-event.ts';
-import { applyBusinessEvent, type BusinessEvent, initialBusinessState } from './business-reducer.ts';
+import { applyBusinessEvent, initialBusinessState } from './business-reducer.ts';
 import type { BusinessState, EntityState, PhoneNumberState, TemplateState } from './entity-state.ts';
 import type { MergeResult } from './merge-attributes.ts';
-import {
-  applyPhoneNumberEvent,
-  initialPhoneNumberState,
-  type PhoneNumberEvent,
-} from './phone-number-reducer.ts';
-import { applyTemplateEvent, initialTemplateState, type TemplateEvent } from './template-reducer.ts';
+import { applyPhoneNumberEvent, initialPhoneNumberState } from './phone-number-reducer.ts';
+import { applyTemplateEvent, initialTemplateState } from './template-reducer.ts';
 
 export type { ApplyOutcome, MergeResult } from './merge-attributes.ts';
 
@@ -39,5 +35,3 @@ export function applyEvent(state: EntityState | undefined, event: QualityEvent):
       return applyBusinessEvent((state as BusinessState) ?? initialBusinessState(event), event);
   }
 }
-
-export type { BusinessEvent, PhoneNumberEvent, TemplateEvent };

@@ -2,9 +2,7 @@ import { phoneNumberEntity } from '../events/entity-ids.ts';
 import type { Pseudonyms } from './pseudonyms.ts';
 import type { InboundFact, PreferenceFact, StatusFact, TrafficFact } from './traffic-facts.ts';
 
-/** The webhook fields message tracking reads. */
-export const TRAFFIC_FIELDS = ['messages', 'user_preferences'] as const;
-
+/** Whether message tracking reads this webhook field. */
 export function isTrafficField(field: string): boolean {
   return field === 'messages' || field === 'user_preferences';
 }
