@@ -9,6 +9,7 @@ import { startMotoServer } from '../local/moto-server.ts';
 import { provisionLocalResources } from '../local/provision.ts';
 import { AlertPublisher } from '../shared/alerts/alert-publisher.ts';
 import type { QualityEvent } from '../shared/events/quality-event.ts';
+import { queueMessageBody } from '../shared/queue/queue-message.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
 import { change, eventsOf } from '../test/support/webhook-builders.ts';
@@ -30,7 +31,7 @@ function batchOf(round: number, kind: 'status' | 'red'): string[] {
             ...change.templateQuality(time, 'RED'),
             value: { message_template_id: 5000 + i, new_quality_score: 'RED' },
           };
-    return eventsOf(spec).map((event) => JSON.stringify(event));
+    return eventsOf(spec).map((event) => queueMessageBody(event));
   }).flat();
 }
 
