@@ -8,8 +8,6 @@ import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts
 import { templateInsightsOf } from './template-insights-message.ts';
 import { trafficBatchOf } from './traffic-message.ts';
 
-export { InvalidQueueMessageError } from './invalid-queue-message.ts';
-
 /** What one SQS message asks the processor to do, checked against its kind's schema. */
 export type QueuedWork =
   | { readonly kind: 'events'; readonly events: readonly QualityEvent[] }

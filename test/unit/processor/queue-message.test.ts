@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueMessageProblem } from '../../../functions/processor/invalid-queue-message.ts';
 import {
-  eventsOfMessage,
   InvalidQueueMessageError,
-  readQueueMessage,
-} from '../../../functions/processor/queue-message.ts';
+  type QueueMessageProblem,
+} from '../../../functions/processor/invalid-queue-message.ts';
+import { eventsOfMessage, readQueueMessage } from '../../../functions/processor/queue-message.ts';
 import {
   type EventOfKind,
   QUALITY_EVENT_KINDS,
