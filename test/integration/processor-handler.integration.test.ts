@@ -1,10 +1,12 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type LocalResources, provisionLocalResources } from '../../local/provision.ts';
 import { SqsEventSource } from '../../local/sqs-event-source.ts';
+import { logger } from '../../shared/powertools/logger.ts';
 import { queueMessageBody } from '../../shared/queue/queue-message.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { drainQueue, useLocalAws } from '../support/local-aws.ts';
@@ -84,6 +86,9 @@ describe('processor Lambda handler', () => {
         return response;
       },
     });
+    const errors = vi.spyOn(logger, 'error');
+    const metrics = vi.spyOn(Metrics.prototype, 'addMetric');
+    const dimensions = vi.spyOn(Metrics.prototype, 'addDimension');
     source.start();
     const deadLetters: unknown[] = [];
     try {
@@ -95,6 +100,22 @@ describe('processor Lambda handler', () => {
     } finally {
       await source.stop();
     }
+    // The reason and the message id are logged and the refusal counted by its problem; the content never is.
+    const logged = errors.mock.calls.filter(([message]) => message === 'queue message failed');
+    errors.mockRestore();
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+    expect(logged[0]?.[1]).toMatchObject({
+      messageId: expect.any(String),
+      error: {
+        name: 'InvalidQueueMessageError',
+        message: 'unknown message version 2 (this code reads version 1)',
+      },
+    });
+    expect(JSON.stringify(logged)).not.toContain('15550000777');
+    expect(metrics.mock.calls.filter(([name]) => name === 'QueueMessagesRefused').length).toBe(logged.length);
+    expect(dimensions.mock.calls).toContainEqual(['problem', 'version']);
+    metrics.mockRestore();
+    dimensions.mockRestore();
     expect(deadLetters).toEqual([JSON.parse(newer)]);
     // Every invocation failed the newer message and nothing else: its neighbours in the first batch applied.
     expect(invocations.length).toBeGreaterThanOrEqual(2);
