@@ -2,17 +2,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventProcessor } from '../functions/processor/event-processor.ts';
-import { eventsOfMessage } from '../functions/processor/queue-message.ts';
+import { eventsOfMessage, readQueueMessage } from '../functions/processor/queue-message.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { useLocalAws } from '../local/local-aws-env.ts';
 import { startMotoServer } from '../local/moto-server.ts';
 import { provisionLocalResources } from '../local/provision.ts';
 import type { QualityEvent } from '../shared/events/quality-event.ts';
 import { AlertPublisher } from '../shared/notify/sns-alert-publisher.ts';
+import { queueMessageBody } from '../shared/queue/queue-message.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
 import { change, eventsOf } from '../test/support/webhook-builders.ts';
-import { fixed, median, printTable } from './measure.ts';
+import { fixed, median, microsPerCallInterleaved, printTable } from './measure.ts';
 
 const BATCH = 10;
 
@@ -30,7 +31,7 @@ function batchOf(round: number, kind: 'status' | 'red'): string[] {
             ...change.templateQuality(time, 'RED'),
             value: { message_template_id: 5000 + i, new_quality_score: 'RED' },
           };
-    return eventsOf(spec).map((event) => JSON.stringify(event));
+    return eventsOf(spec).map((event) => queueMessageBody(event));
   }).flat();
 }
 
@@ -97,6 +98,30 @@ export async function benchProcessor(): Promise<void> {
     console.log(
       'The emulators answer in milliseconds, like DynamoDB but on a shared machine: the figure that carries over is requests per event.',
     );
+
+    // What checking a record costs (version + its kind's schema) beside JSON.parse of the same bodies, which is
+    // the floor, and beside what applying the record costs on the common path measured above.
+    const bodies = [...batchOf(20, 'status'), ...batchOf(21, 'red')];
+    let turn = 0;
+    const nextBody = () => bodies[turn++ % bodies.length] ?? '';
+    const [parseUs = 0, readUs = 0] = await microsPerCallInterleaved(
+      [() => JSON.parse(nextBody()), () => readQueueMessage(nextBody(), 0)],
+      { iterations: 20_000 },
+    );
+    const warmRecordUs = (warmMs / BATCH) * 1000;
+    printTable('Reading a queue message: version and schema checks beside their floor', [
+      { path: 'floor: JSON.parse of the body', 'us / message': fixed(parseUs, 2), 'x floor': 1 },
+      {
+        path: 'readQueueMessage (parse, version, kind schema)',
+        'us / message': fixed(readUs, 2),
+        'x floor': fixed(readUs / parseUs, 2),
+      },
+      {
+        path: 'checks (read - parse) per record of the warm common path',
+        'us / message': fixed(readUs - parseUs, 2),
+        'x floor': `${fixed(((readUs - parseUs) / warmRecordUs) * 100, 2)} % of ${fixed(warmRecordUs / 1000, 2)} ms`,
+      },
+    ]);
   } finally {
     await Promise.all([moto.stop(), dynamoDb.stop()]);
   }

@@ -14,11 +14,11 @@ import { StateStore } from '../../shared/store/state-store.ts';
 import { DynamoDbTemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import { FIRST_RESPONSE } from '../../shared/traffic/early-warnings.ts';
+import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
 import { EventProcessor } from './event-processor.ts';
-import { eventsOfMessage } from './queue-message.ts';
-import { isTemplateInsightsMessage, templateInsightsOf } from './template-insights-message.ts';
+import { InvalidQueueMessageError } from './invalid-queue-message.ts';
+import { readQueueMessage } from './queue-message.ts';
 import { applyTemplateInsights, readRateEventsOf } from './template-insights-processor.ts';
-import { isTrafficMessage, trafficBatchOf } from './traffic-message.ts';
 import { TrafficProcessor } from './traffic-processor.ts';
 import { trafficWarningEventsOf } from './traffic-warnings.ts';
 
@@ -59,43 +59,22 @@ const batch = new BatchProcessor(EventType.SQS);
 export async function processRecord(record: SQSRecord): Promise<void> {
   const receivedAt = Number(record.attributes.SentTimestamp) || Date.now();
   try {
-    // Traffic batches (message tracking on) are marked in the body; a cheap test before the full parse.
-    const traffic = record.body.includes('"kind":"traffic"') ? parseTraffic(record.body) : undefined;
-    if (traffic) {
-      const { changedCounters } = await trafficProcessor.process(traffic);
-      // The early warnings on the counters the batch changed: verdicts applied and alerted like any event. A
-      // throw here retries the batch, which then changes no counter and judges nothing again: judging is
-      // best effort, the counters are not.
-      try {
-        const events = await trafficWarningEventsOf(
-          changedCounters,
-          metricsReader,
-          trafficWarnings,
-          Date.now(),
-        );
-        for (const event of events) await processor.process(event);
-      } catch (error) {
-        logger.warn('traffic early warnings not judged', {
-          messageId: record.messageId,
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
-        counters.count('TrafficWarningsFailed', 1);
-      }
+    const work = readQueueMessage(record.body, receivedAt);
+    if (work.kind === 'traffic') return await applyTraffic(work.batch, record);
+    if (work.kind === 'template-insights') {
+      await applyTemplateInsights(work.insights, { store: insightsStore, logger, counters });
+      // The early warning on read rates: a verdict per template, applied and alerted like any event.
+      for (const event of await readRateEventsOf(work.insights, insightsStore))
+        await processor.process(event);
       return;
     }
-    // Template insights (the poller's daily read), likewise marked in the body.
-    if (record.body.includes('"kind":"template-insights"')) {
-      const message: unknown = JSON.parse(record.body);
-      if (isTemplateInsightsMessage(message)) {
-        const insights = templateInsightsOf(message);
-        await applyTemplateInsights(insights, { store: insightsStore, logger, counters });
-        // The early warning on read rates: a verdict per template, applied and alerted like any event.
-        for (const event of await readRateEventsOf(insights, insightsStore)) await processor.process(event);
-        return;
-      }
-    }
-    for (const event of eventsOfMessage(record.body, receivedAt)) await processor.process(event);
+    for (const event of work.events) await processor.process(event);
   } catch (error) {
+    // A message we cannot read is counted by what was wrong with it, so a deploy that writes a shape the
+    // processor refuses shows on the dashboard before the DLQ fills.
+    if (error instanceof InvalidQueueMessageError) {
+      counters.count('QueueMessagesRefused', 1, { name: 'problem', value: error.problem });
+    }
     // The message id and the reason, never the body.
     logger.error('queue message failed', {
       messageId: record.messageId,
@@ -106,9 +85,21 @@ export async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-function parseTraffic(body: string) {
-  const message: unknown = JSON.parse(body);
-  return isTrafficMessage(message) ? trafficBatchOf(message) : undefined;
+/** Traffic batches (message tracking on): the counters, then the early warnings on the counters they changed. */
+async function applyTraffic(batch: TrafficBatch, record: SQSRecord): Promise<void> {
+  const { changedCounters } = await trafficProcessor.process(batch);
+  // The early warnings are verdicts applied and alerted like any event. A throw here retries the batch, which
+  // then changes no counter and judges nothing again: judging is best effort, the counters are not.
+  try {
+    const events = await trafficWarningEventsOf(changedCounters, metricsReader, trafficWarnings, Date.now());
+    for (const event of events) await processor.process(event);
+  } catch (error) {
+    logger.warn('traffic early warnings not judged', {
+      messageId: record.messageId,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    counters.count('TrafficWarningsFailed', 1);
+  }
 }
 
 export const handler = async (event: SQSEvent, context?: Context) => {

@@ -1,60 +1,76 @@
-import * as z from 'zod/mini';
-import type { QualityEvent } from '../../shared/events/quality-event.ts';
+import type { QualityEvent, QualityEventKind } from '../../shared/events/quality-event.ts';
+import { QUALITY_EVENT_SCHEMAS } from '../../shared/events/quality-event-schemas.ts';
+import type { TemplateInsightsMessage } from '../../shared/graph-records/template-insights.ts';
+import { versionProblem } from '../../shared/queue/queue-message.ts';
+import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
 import { isAwsEumNotification, parseAwsEumNotification } from '../../shared/webhook/parse-aws-eum.ts';
+import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts';
+import { templateInsightsOf } from './template-insights-message.ts';
+import { trafficBatchOf } from './traffic-message.ts';
 
-const EVENT_KINDS = [
-  'phone-quality',
-  'phone-name',
-  'phone-snapshot',
-  'template-status',
-  'template-quality',
-  'template-category',
-  'template-components',
-  'template-snapshot',
-  'business-capability',
-  'account-update',
-  'account-alert',
-  'poller-access',
-] as const;
+/** What one SQS message asks the processor to do, checked against its kind's schema. */
+export type QueuedWork =
+  | { readonly kind: 'events'; readonly events: readonly QualityEvent[] }
+  | { readonly kind: 'traffic'; readonly batch: TrafficBatch }
+  | { readonly kind: 'template-insights'; readonly insights: TemplateInsightsMessage };
 
-/** The envelope every queued event must have; the kind's own fields were validated where it was made. */
-const queuedEvent = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  kind: z.enum(EVENT_KINDS),
-  source: z.enum(['webhook', 'poll', 'aws-eum']),
-  field: z.string(),
-  wabaId: z.string().check(z.minLength(1)),
-  eventTime: z.number(),
-  isTest: z.boolean(),
-  entity: z.object({
-    kind: z.enum(['phone-number', 'template', 'business']),
-    id: z.string().check(z.minLength(1)),
-  }),
-});
-
-/** A queue message that is neither one of our events nor an End User Messaging Social notification. */
-export class InvalidQueueMessageError extends Error {
-  override readonly name = 'InvalidQueueMessageError';
-}
+const isEventKind = (kind: unknown): kind is QualityEventKind =>
+  typeof kind === 'string' && Object.hasOwn(QUALITY_EVENT_SCHEMAS, kind);
 
 /**
- * The events one SQS message carries: a normalized event from the ingest or the poller, or an AWS End User
- * Messaging Social notification (the queue subscribed to its SNS topic), normalized here.
+ * Reads one SQS message body: a quality event, a traffic batch or template insights from our producers (version
+ * and shape checked), or an AWS End User Messaging Social notification (the queue subscribed to its SNS topic;
+ * written by AWS, so it has no version of ours, and normalized here). Throws InvalidQueueMessageError otherwise.
  */
-export function eventsOfMessage(body: string, receivedAt: number): QualityEvent[] {
+export function readQueueMessage(body: string, receivedAt: number): QueuedWork {
   let message: unknown;
   try {
     message = JSON.parse(body);
   } catch {
-    throw new InvalidQueueMessageError('message body is not JSON');
+    throw new InvalidQueueMessageError('not-json', 'message body is not JSON');
   }
-  if (isAwsEumNotification(message)) return [...parseAwsEumNotification(message, { receivedAt }).events];
-  const parsed = queuedEvent.safeParse(message);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`,
+  if (isAwsEumNotification(message)) {
+    return { kind: 'events', events: parseAwsEumNotification(message, { receivedAt }).events };
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    throw new InvalidQueueMessageError('shape', 'message is not a JSON object');
+  }
+  const version = versionProblem(message);
+  if (version) throw new InvalidQueueMessageError('version', version);
+  const { v: _version, ...content } = message as { v?: unknown; kind?: unknown };
+  if (content.kind === 'traffic') return { kind: 'traffic', batch: trafficBatchOf(content) };
+  if (content.kind === 'template-insights') {
+    return { kind: 'template-insights', insights: templateInsightsOf(content) };
+  }
+  if (!isEventKind(content.kind)) {
+    throw new InvalidQueueMessageError(
+      'kind',
+      `message is not a quality event (kind: ${kindShown(content.kind)} is not a kind this code reads)`,
     );
-    throw new InvalidQueueMessageError(`message is not a quality event (${problems.join('; ')})`);
   }
-  return [parsed.data as unknown as QualityEvent];
+  const parsed = QUALITY_EVENT_SCHEMAS[content.kind].safeParse(content);
+  if (!parsed.success) {
+    throw new InvalidQueueMessageError(
+      'shape',
+      `message is not a valid ${content.kind} event (${problemsOf(parsed.error)})`,
+    );
+  }
+  return { kind: 'events', events: [parsed.data] };
+}
+
+/** The quality events of one message (events and notifications only; a traffic or insights message is refused). */
+export function eventsOfMessage(body: string, receivedAt: number): QualityEvent[] {
+  const work = readQueueMessage(body, receivedAt);
+  if (work.kind !== 'events') {
+    throw new InvalidQueueMessageError('kind', `a ${work.kind} message holds no quality event`);
+  }
+  return [...work.events];
+}
+
+/** A kind is ours to name in a log only when it looks like one; anything else is described, not echoed. */
+function kindShown(kind: unknown): string {
+  if (kind === undefined) return '(none)';
+  return typeof kind === 'string' && /^[a-z][a-z-]{0,39}$/.test(kind)
+    ? `"${kind}"`
+    : `of type ${typeof kind}`;
 }

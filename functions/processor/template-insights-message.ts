@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { TemplateInsightsMessage } from '../../shared/graph-records/template-insights.ts';
+import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts';
 
 const id = z.string().check(z.minLength(1));
 const figure = z.number().check(z.int(), z.nonnegative());
@@ -21,21 +22,14 @@ const message = z.object({
   ),
 });
 
-/** Whether a parsed queue message claims to be template insights (then it must validate as such). */
-export function isTemplateInsightsMessage(value: unknown): boolean {
-  return (
-    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'template-insights'
-  );
-}
-
 /** Validates template insights from the queue; throws with the failing paths. */
 export function templateInsightsOf(value: unknown): TemplateInsightsMessage {
   const parsed = message.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`,
+    throw new InvalidQueueMessageError(
+      'shape',
+      `message is not template insights (${problemsOf(parsed.error)})`,
     );
-    throw new Error(`message is not template insights (${problems.slice(0, 5).join('; ')})`);
   }
   return parsed.data;
 }

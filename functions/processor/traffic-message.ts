@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
+import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts';
 
 const seconds = z.number().check(z.int(), z.positive());
 const id = z.string().check(z.minLength(1));
@@ -24,21 +25,14 @@ const trafficBatch = z.object({
   facts: z.array(fact),
 });
 
-/** Whether a parsed queue message claims to be a traffic batch (then it must validate as one). */
-export function isTrafficMessage(message: unknown): boolean {
-  return (
-    typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'traffic'
-  );
-}
-
 /** Validates a traffic batch from the queue; throws with the failing paths, never the values. */
 export function trafficBatchOf(message: unknown): TrafficBatch {
   const parsed = trafficBatch.safeParse(message);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`,
+    throw new InvalidQueueMessageError(
+      'shape',
+      `message is not a traffic batch (${problemsOf(parsed.error)})`,
     );
-    throw new Error(`message is not a traffic batch (${problems.slice(0, 5).join('; ')})`);
   }
   return parsed.data;
 }

@@ -217,6 +217,28 @@ export interface PollerAccessEvent extends EventEnvelope {
   readonly error?: string;
 }
 
+/**
+ * Every kind of event, written once. The union below must name exactly these kinds (checked by `KindsOfUnion`),
+ * and the queue's schemas are a table keyed by them (quality-event-schemas.ts), so a kind added in one place and
+ * not the other is a compile error rather than an event the queue refuses or applies unchecked.
+ */
+export const QUALITY_EVENT_KINDS = [
+  'phone-quality',
+  'phone-name',
+  'phone-snapshot',
+  'phone-traffic-warning',
+  'template-status',
+  'template-quality',
+  'template-category',
+  'template-components',
+  'template-read-rate',
+  'template-snapshot',
+  'business-capability',
+  'account-update',
+  'account-alert',
+  'poller-access',
+] as const;
+
 export type QualityEvent =
   | PhoneQualityEvent
   | PhoneNameEvent
@@ -232,3 +254,18 @@ export type QualityEvent =
   | AccountUpdateEvent
   | AccountAlertEvent
   | PollerAccessEvent;
+
+export type QualityEventKind = (typeof QUALITY_EVENT_KINDS)[number];
+
+/** The event of one kind, e.g. `EventOfKind<'template-status'>` is `TemplateStatusEvent`. */
+export type EventOfKind<K extends QualityEventKind> = Extract<QualityEvent, { readonly kind: K }>;
+
+/** Compiles only for `true`: the alias below fails to compile while the union and QUALITY_EVENT_KINDS differ. */
+type Holds<T extends true> = T;
+type _UnionHasEveryKindAndNoOther = Holds<
+  [QualityEvent['kind']] extends [QualityEventKind]
+    ? [QualityEventKind] extends [QualityEvent['kind']]
+      ? true
+      : false
+    : false
+>;

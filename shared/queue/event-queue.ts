@@ -5,12 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { QualityEvent } from '../events/quality-event.ts';
-
-/** What the queue carries: a quality event, or a batch of traffic facts (message tracking). */
-export interface QueueMessage {
-  readonly kind: string;
-  readonly source: string;
-}
+import { type QueueMessage, queueMessageBody } from './queue-message.ts';
 
 /** SQS limits: 10 entries per SendMessageBatch, 256 KiB for the whole batch (the conservative, long-standing one). */
 const MAX_ENTRIES = 10;
@@ -100,7 +95,7 @@ export class EventQueue {
 function entryOf(event: QueueMessage, index: number): SendMessageBatchRequestEntry {
   return {
     Id: String(index),
-    MessageBody: JSON.stringify(event),
+    MessageBody: queueMessageBody(event),
     // Lets operators and filters tell events apart without reading bodies.
     MessageAttributes: {
       kind: { DataType: 'String', StringValue: event.kind },

@@ -11,6 +11,7 @@ import { provisionLocalResources, subscribeInbox } from '../../local/provision.t
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
+import { queueMessageBody } from '../../shared/queue/queue-message.ts';
 import { applyEvent } from '../../shared/state/apply-event.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
@@ -152,7 +153,7 @@ function alertsDecidedInOrder(events: readonly QualityEvent[]): string[] {
   });
 }
 
-const bodiesOf = (events: readonly QualityEvent[]) => events.map((e) => JSON.stringify(e));
+const bodiesOf = (events: readonly QualityEvent[]) => events.map((e) => queueMessageBody(e));
 const inMemory = (events: readonly QualityEvent[]) => {
   const ordered = [...events].sort((a, b) => a.eventTime - b.eventTime || (a.id < b.id ? -1 : 1));
   return Object.fromEntries([...foldEvents(ordered).states.entries()]);

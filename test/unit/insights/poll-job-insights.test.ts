@@ -4,7 +4,7 @@ import { InMemoryWabaRegistry } from '../../../functions/poller/waba-registry.ts
 import { type GraphApiStub, type StubWaba, startGraphApiStub } from '../../../local/graph-api-stub.ts';
 import { GraphClient } from '../../../shared/graph/graph-client.ts';
 import type { TemplateInsightsMessage } from '../../../shared/graph-records/template-insights.ts';
-import type { QueueMessage } from '../../../shared/queue/event-queue.ts';
+import type { QueueMessage } from '../../../shared/queue/queue-message.ts';
 import { FIXTURE_TEMPLATES, fixtureWaba } from '../../support/graph-fixtures.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';
 

@@ -1,0 +1,36 @@
+/**
+ * The processing queue's wire format, written and read here only. Every message carries its schema version in
+ * one field, `v`, first in the body, so that a reader can tell a shape it knows from one written by older or
+ * newer code (a rolling deploy, a DLQ redrive days later) before it applies anything.
+ */
+
+/** Bump when a message's shape changes in a way this version's readers would misread (and keep reading the old one). */
+export const QUEUE_MESSAGE_VERSION = 1;
+
+/** What the queue carries: a quality event, a batch of traffic facts, or a WABA's template insights. */
+export interface QueueMessage {
+  readonly kind: string;
+  readonly source: string;
+  /** Written by queueMessageBody only. */
+  readonly v?: never;
+}
+
+/** The body of a queue message: the message with its schema version. Every producer goes through here. */
+export function queueMessageBody(message: QueueMessage): string {
+  return JSON.stringify({ v: QUEUE_MESSAGE_VERSION, ...message });
+}
+
+/**
+ * Why a parsed message body's version cannot be read by this code, or undefined when it can.
+ *
+ * A body without `v` is read as version 1: it was written before versions existed (up to 14 days old in the DLQ),
+ * and version 1 is exactly that shape with `v` added, so reading it as version 1 checks it against the same
+ * schemas. The reason names the version only when it is a small number: it never echoes message content.
+ */
+export function versionProblem(message: object): string | undefined {
+  if (!('v' in message)) return undefined;
+  const { v } = message;
+  if (v === QUEUE_MESSAGE_VERSION) return undefined;
+  const shown = Number.isInteger(v) && Math.abs(v as number) < 1e6 ? String(v) : `of type ${typeof v}`;
+  return `unknown message version ${shown} (this code reads version ${QUEUE_MESSAGE_VERSION})`;
+}
