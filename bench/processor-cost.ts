@@ -9,6 +9,7 @@ import { startMotoServer } from '../local/moto-server.ts';
 import { provisionLocalResources } from '../local/provision.ts';
 import { AlertPublisher } from '../shared/alerts/alert-publisher.ts';
 import type { QualityEvent } from '../shared/events/quality-event.ts';
+import { DynamoDbAlertOutbox } from '../shared/store/dynamodb-alert-outbox.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
 import { change, eventsOf } from '../test/support/webhook-builders.ts';
@@ -51,6 +52,7 @@ export async function benchProcessor(): Promise<void> {
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     const processor = new EventProcessor({
       store: new StateStore(doc, resources.tableName),
+      outbox: new DynamoDbAlertOutbox(doc, resources.tableName),
       publisher: new AlertPublisher(new SNSClient({}), resources.alertTopicArn),
       cache: new StateCache(),
       logger: { info() {}, warn() {}, error() {} },
