@@ -269,8 +269,9 @@ export function alertOutboxContract(implementation: string, makeWorld: () => Pro
         Object.assign(new Error('injected SNS failure'), { name: 'InternalErrorException' }),
       );
       expect(await x).toMatchObject({ name: 'InternalErrorException' });
-      // Z (another copy) finds Y's claim fresh.
+      // Z (another copy) finds Y's claim fresh. (SNS answers at once now: were Z to publish, it would show.)
       p.advance(1);
+      p.snsAnswers('answer');
       await expect(p.processor().process(event)).rejects.toBeInstanceOf(AlertsInFlightError);
       p.pending[1]?.step.open();
       await expect(y).resolves.toBe('duplicate');
