@@ -10,6 +10,7 @@ import { provisionLocalResources } from '../local/provision.ts';
 import type { StoredAlert } from '../shared/alerts/alert.ts';
 import { DEFAULT_ALERT_POLICY } from '../shared/alerts/alert-policy.ts';
 import { AlertPublisher } from '../shared/notify/sns-alert-publisher.ts';
+import { DynamoDbAlertOutbox } from '../shared/store/dynamodb-alert-outbox.ts';
 import { ReadModel } from '../shared/store/read-model.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
@@ -40,6 +41,7 @@ export async function benchAlertDigest(): Promise<void> {
     );
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     const store = new StateStore(doc, resources.tableName);
+    const outbox = new DynamoDbAlertOutbox(doc, resources.tableName);
     const sns = new AlertPublisher(new SNSClient({}), resources.alertTopicArn);
     let published = 0;
     const publisher = {
@@ -53,6 +55,7 @@ export async function benchAlertDigest(): Promise<void> {
     const counters = { count() {}, flush() {} };
     const processor = new EventProcessor({
       store,
+      outbox,
       publisher,
       cache: new StateCache(),
       logger: quiet,
@@ -80,6 +83,7 @@ export async function benchAlertDigest(): Promise<void> {
     const flushStart = requests;
     await flushHeldAlerts({
       store,
+      outbox,
       processor,
       publisher,
       logger: quiet,

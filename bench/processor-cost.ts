@@ -10,6 +10,7 @@ import { provisionLocalResources } from '../local/provision.ts';
 import type { QualityEvent } from '../shared/events/quality-event.ts';
 import { AlertPublisher } from '../shared/notify/sns-alert-publisher.ts';
 import { queueMessageBody } from '../shared/queue/queue-message.ts';
+import { DynamoDbAlertOutbox } from '../shared/store/dynamodb-alert-outbox.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
 import { change, eventsOf } from '../test/support/webhook-builders.ts';
@@ -52,6 +53,7 @@ export async function benchProcessor(): Promise<void> {
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     const processor = new EventProcessor({
       store: new StateStore(doc, resources.tableName),
+      outbox: new DynamoDbAlertOutbox(doc, resources.tableName),
       publisher: new AlertPublisher(new SNSClient({}), resources.alertTopicArn),
       cache: new StateCache(),
       logger: { info() {}, warn() {}, error() {} },

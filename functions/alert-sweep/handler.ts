@@ -7,6 +7,7 @@ import { optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
+import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { EventProcessor } from '../processor/event-processor.ts';
@@ -20,11 +21,13 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 });
 const counters = powertoolsCounters();
 const store = new StateStore(doc, requiredEnv('TABLE_NAME'));
+const outbox = new DynamoDbAlertOutbox(doc, requiredEnv('TABLE_NAME'));
 const alertClaimTimeoutMs = Number(process.env.ALERT_CLAIM_TIMEOUT_SECONDS ?? '60') * 1000;
 const publisher = new AlertPublisher(new SNSClient({}), requiredEnv('ALERT_TOPIC_ARN'));
 const alertPolicy = alertPolicyFromEnv();
 const processor = new EventProcessor({
   store,
+  outbox,
   publisher,
   cache: new StateCache(),
   logger,
@@ -44,9 +47,10 @@ const minAgeMs =
 export const handler = async (_event?: unknown, context?: Context) => {
   if (context) logger.addContext(context);
   try {
-    const owed = await sweepOwedAlerts({ store, processor, logger, counters, minAgeMs });
+    const owed = await sweepOwedAlerts({ outbox, processor, logger, counters, minAgeMs });
     const held = await flushHeldAlerts({
       store,
+      outbox,
       processor,
       publisher,
       logger,

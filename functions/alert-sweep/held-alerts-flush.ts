@@ -7,6 +7,7 @@ import {
 import type { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
+import type { AlertOutbox } from '../../shared/store/alert-outbox.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
 import {
   DIGEST_INDEX_PK,
@@ -18,16 +19,8 @@ import {
 import { AlertsInFlightError, type EventProcessor } from '../processor/event-processor.ts';
 
 export interface HeldAlertsFlushDependencies {
-  readonly store: Pick<
-    StateStore,
-    | 'heldAlerts'
-    | 'pendingAlerts'
-    | 'digest'
-    | 'createDigest'
-    | 'claimDigest'
-    | 'digestPublished'
-    | 'alertPublished'
-  >;
+  readonly store: Pick<StateStore, 'digest' | 'createDigest' | 'claimDigest' | 'digestPublished'>;
+  readonly outbox: Pick<AlertOutbox, 'eventsHolding' | 'owedBy' | 'strikeOff'>;
   readonly processor: Pick<EventProcessor, 'publishOwed'>;
   readonly publisher: Pick<AlertPublisher, 'publish'>;
   readonly logger: AppLogger;
@@ -68,10 +61,10 @@ export async function flushHeldAlerts(deps: HeldAlertsFlushDependencies): Promis
   const now = (deps.now ?? Date.now)();
   const endedBy = new Date(now - COMMIT_GRACE_MS).toISOString();
   // Every held event, ripe or not: a group goes out only when all of its members are ripe.
-  const eventIds = await deps.store.heldAlerts(EVERY_HOLD, deps.limit ?? 3000);
+  const eventIds = await deps.outbox.eventsHolding(EVERY_HOLD, deps.limit ?? 3000);
   const events: { eventId: string; alerts: readonly StoredAlert[] }[] = [];
   for (const eventId of eventIds) {
-    const pending = await deps.store.pendingAlerts(eventId);
+    const pending = await deps.outbox.owedBy(eventId);
     events.push({ eventId, alerts: pending?.alerts ?? [] });
   }
   let digests = 0;
@@ -164,7 +157,7 @@ async function sendDigest(
   }
   // Out: its alerts are owed no more.
   for (const { eventId, alert } of group.alerts)
-    if (covered.has(alert.id)) await deps.store.alertPublished(eventId, alert.id);
+    if (covered.has(alert.id)) await deps.outbox.strikeOff(eventId, alert.id);
   return outcome;
 }
 

@@ -1,10 +1,10 @@
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
-import type { StateStore } from '../../shared/store/state-store.ts';
+import type { AlertOutbox } from '../../shared/store/alert-outbox.ts';
 import { AlertsInFlightError, type EventProcessor } from '../processor/event-processor.ts';
 
 export interface OwedAlertsSweepDependencies {
-  readonly store: Pick<StateStore, 'owedAlerts'>;
+  readonly outbox: Pick<AlertOutbox, 'eventsOwing'>;
   readonly processor: Pick<EventProcessor, 'publishOwed'>;
   readonly logger: AppLogger;
   readonly counters: Counters;
@@ -35,7 +35,7 @@ export interface SweepResult {
  */
 export async function sweepOwedAlerts(deps: OwedAlertsSweepDependencies): Promise<SweepResult> {
   const now = (deps.now ?? Date.now)();
-  const eventIds = await deps.store.owedAlerts(
+  const eventIds = await deps.outbox.eventsOwing(
     new Date(now - deps.minAgeMs).toISOString(),
     deps.limit ?? 100,
   );

@@ -14,6 +14,7 @@ import type { Counters } from '../../shared/powertools/metrics.ts';
 import { type ApplyOutcome, applyEvent } from '../../shared/state/apply-event.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
 import type { Transition } from '../../shared/state/transition.ts';
+import type { AlertOutbox } from '../../shared/store/alert-outbox.ts';
 import type { StateCache } from '../../shared/store/state-cache.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
 import {
@@ -30,16 +31,10 @@ import {
 } from '../../shared/store/table-items.ts';
 
 export interface ProcessorDependencies {
-  readonly store: Pick<
-    StateStore,
-    | 'read'
-    | 'commit'
-    | 'pendingAlerts'
-    | 'claimPendingAlerts'
-    | 'releaseAlertsClaim'
-    | 'alertPublished'
-    | 'markAlertsPublished'
-  >;
+  /** The entity's state and the event's atomic commit (which fills the event's outbox). */
+  readonly store: Pick<StateStore, 'read' | 'commit'>;
+  /** Where the committed alerts wait until they are out (claim, strike off, finish, release). */
+  readonly outbox: AlertOutbox;
   readonly publisher: Pick<AlertPublisher, 'publish'>;
   readonly cache: StateCache;
   readonly logger: AppLogger;
@@ -226,12 +221,12 @@ export class EventProcessor {
    * stay for the sweep, which releases those it sends one by one.
    */
   async publishOwed(eventId: string, release?: HeldAlertRelease): Promise<number> {
-    const pending = await this.deps.store.pendingAlerts(eventId);
+    const pending = await this.deps.outbox.owedBy(eventId);
     if (!pending) return 0;
     const due = (alert: StoredAlert) => alert.heldUntil === undefined || release?.(alert) === true;
     if (pending.alerts.length === 0) {
       // Everything was struck off one by one (a digest covered them): end the listing too.
-      if (pending.listed) await this.deps.store.markAlertsPublished(eventId);
+      if (pending.listed) await this.deps.outbox.finish(eventId);
       return 0;
     }
     if (!pending.alerts.some(due)) return 0;
@@ -243,7 +238,7 @@ export class EventProcessor {
     if (pending.claimedAt !== undefined && pending.claimedAt >= staleBefore) {
       throw new AlertsInFlightError(`alerts of event ${eventId} are being published by another processor`);
     }
-    const claimed = await this.deps.store.claimPendingAlerts(eventId, now, staleBefore);
+    const claimed = await this.deps.outbox.claim(eventId, now, staleBefore);
     if (claimed === undefined)
       throw new AlertsInFlightError(`alerts of event ${eventId} were claimed by another processor`);
     const publishing = claimed.filter(due);
@@ -274,9 +269,7 @@ export class EventProcessor {
         // Once out, the alert must be struck off, or a retry sends it again: insist (striking off is idempotent).
         const last = index === due.length - 1 && staying === 0;
         await persist(() =>
-          last
-            ? this.deps.store.markAlertsPublished(eventId)
-            : this.deps.store.alertPublished(eventId, alert.id),
+          last ? this.deps.outbox.finish(eventId) : this.deps.outbox.strikeOff(eventId, alert.id),
         );
         this.deps.counters.count('AlertsPublished', 1, { name: 'severity', value: alert.severity });
         this.deps.logger.info('alert published', {
@@ -288,10 +281,10 @@ export class EventProcessor {
       }
     } catch (error) {
       // Insist here too: a claim left behind by a throttled release holds every retry back until it goes stale.
-      await persist(() => this.deps.store.releaseAlertsClaim(eventId, claimedAt)).catch(() => {});
+      await persist(() => this.deps.outbox.release(eventId, claimedAt)).catch(() => {});
       throw error;
     }
-    if (staying > 0) await this.deps.store.releaseAlertsClaim(eventId, claimedAt);
+    if (staying > 0) await this.deps.outbox.release(eventId, claimedAt);
   }
 
   /** When the sweep first looks whether a flapping concern settled: when its flap window ends. */

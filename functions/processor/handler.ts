@@ -8,6 +8,7 @@ import { optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
+import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
@@ -31,6 +32,7 @@ const historyTtlDays = Number(process.env.HISTORY_TTL_DAYS ?? '0');
 const alertClaimTimeoutMs = Number(process.env.ALERT_CLAIM_TIMEOUT_SECONDS ?? '60') * 1000;
 const processor = new EventProcessor({
   store: new StateStore(doc, requiredEnv('TABLE_NAME')),
+  outbox: new DynamoDbAlertOutbox(doc, requiredEnv('TABLE_NAME')),
   publisher: new AlertPublisher(new SNSClient({}), requiredEnv('ALERT_TOPIC_ARN')),
   cache: new StateCache(),
   logger,

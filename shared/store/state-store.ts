@@ -11,27 +11,23 @@ import {
 import type { EntityRef } from '../events/quality-event.ts';
 import type { IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { EntityState } from '../state/entity-state.ts';
+import { type CommitItemRole, cancelledCommitOf } from './commit-outcome.ts';
 import {
   type AlertItem,
   DIGEST_SK,
   type DigestItem,
   digestPk,
-  EVENT_SK,
   type EventItem,
   entityPk,
-  eventPk,
   FLAP_SK,
   FLAPPING_INDEX_PK,
   type FlapItem,
   GSI1,
-  HELD_ALERTS_INDEX_PK,
   type HistoryItem,
   INCIDENT_INDEX_PK,
   type IncidentItem,
-  OWED_ALERTS_INDEX_PK,
   STATE_SK,
   type StateItem,
-  type StoredAlert,
 } from './table-items.ts';
 
 export interface StoredState {
@@ -61,13 +57,7 @@ export interface EventCommit {
 
 export type CommitResult = 'committed' | 'stale-state' | 'already-processed';
 
-export interface PendingAlerts {
-  readonly alerts: readonly StoredAlert[];
-  /** Epoch ms of the claim on them, if any. */
-  readonly claimedAt?: number;
-  /** Still listed for the sweep (owed or held), even if every alert was struck off one by one. */
-  readonly listed?: boolean;
-}
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The processor's access to the table: the one writer of state. */
 export class StateStore {
@@ -98,159 +88,57 @@ export class StateStore {
    * state (fails if someone else wrote the entity since we read it) and the alerts, all or nothing.
    */
   async commit(commit: EventCommit): Promise<CommitResult> {
-    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+    // Each write is tagged with what it stands for: a cancellation is read by role, not by position.
+    const writes: { role: CommitItemRole; item: TransactItem }[] = [
       {
-        Put: {
-          TableName: this.tableName,
-          Item: commit.event,
-          ConditionExpression: 'attribute_not_exists(pk)',
+        role: 'event-marker',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: commit.event,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         },
       },
-      { Put: { TableName: this.tableName, Item: commit.history } },
+      { role: 'history', item: { Put: { TableName: this.tableName, Item: commit.history } } },
     ];
     if (commit.state) {
       const { item, expectedRevision } = commit.state;
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: item,
-          ...(expectedRevision === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: 'revision = :expected',
-                ExpressionAttributeValues: { ':expected': expectedRevision },
-              }),
+      writes.push({
+        role: 'state',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: item,
+            ...(expectedRevision === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'revision = :expected',
+                  ExpressionAttributeValues: { ':expected': expectedRevision },
+                }),
+          },
         },
       });
     }
-    for (const alert of commit.alerts) items.push({ Put: { TableName: this.tableName, Item: alert } });
-    for (const incident of commit.incidents?.put ?? [])
-      items.push({ Put: { TableName: this.tableName, Item: incident } });
+    const put = (role: CommitItemRole, Item: NonNullable<TransactItem['Put']>['Item']) =>
+      writes.push({ role, item: { Put: { TableName: this.tableName, Item } } });
+    for (const alert of commit.alerts) put('alert', alert);
+    for (const incident of commit.incidents?.put ?? []) put('incident', incident);
     for (const key of commit.incidents?.delete ?? [])
-      items.push({ Delete: { TableName: this.tableName, Key: key } });
-    for (const flap of commit.flaps ?? []) items.push({ Put: { TableName: this.tableName, Item: flap } });
+      writes.push({ role: 'incident-removal', item: { Delete: { TableName: this.tableName, Key: key } } });
+    for (const flap of commit.flaps ?? []) put('flap', flap);
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.doc.send(new TransactWriteCommand({ TransactItems: writes.map((write) => write.item) }));
       return 'committed';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'already-processed';
-      if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'stale-state';
-      // A concurrent transaction on the same items: nothing was written; read again and re-apply.
-      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'stale-state';
-      throw error;
-    }
-  }
-
-  /** What an already-processed event still owes: its unpublished alerts and when they were claimed. */
-  async pendingAlerts(eventId: string): Promise<PendingAlerts | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return undefined;
-    const item = Item as EventItem;
-    return {
-      alerts: Object.values(item.pendingAlerts ?? {}),
-      claimedAt: item.alertsClaimedAt,
-      listed: item.gsi1pk !== undefined,
-    };
-  }
-
-  /**
-   * Takes over the pending alerts of an event whose claim is older than `staleBefore` (its processor died or
-   * gave up). Conditional, so of two processors trying at once only one wins; undefined for the loser.
-   */
-  async claimPendingAlerts(
-    eventId: string,
-    now: number,
-    staleBefore: number,
-  ): Promise<readonly StoredAlert[] | undefined> {
-    try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: eventPk(eventId), sk: EVENT_SK },
-          UpdateExpression: 'SET alertsClaimedAt = :now',
-          ConditionExpression:
-            'attribute_exists(pendingAlerts) AND (attribute_not_exists(alertsClaimedAt) OR alertsClaimedAt < :stale)',
-          ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
-          ReturnValues: 'ALL_NEW',
-        }),
+      const cancelled = cancelledCommitOf(
+        writes.map((write) => write.role),
+        error.CancellationReasons ?? [],
       );
-      return Object.values((Attributes as EventItem | undefined)?.pendingAlerts ?? {});
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
+      if (cancelled === 'unexplained') throw error;
+      return cancelled;
     }
-  }
-
-  /**
-   * Gives the claim back after a failed publish, so that a retry may publish at once; only if the claim is
-   * still the caller's. A processor whose claim went stale and was taken over must not end the new holder's claim:
-   * a third processor would then publish the same alerts alongside it.
-   */
-  async releaseAlertsClaim(eventId: string, claimedAt: number): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: eventPk(eventId), sk: EVENT_SK },
-          UpdateExpression: 'REMOVE alertsClaimedAt',
-          ConditionExpression: 'alertsClaimedAt = :mine',
-          ExpressionAttributeValues: { ':mine': claimedAt },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
-  /**
-   * Events that still owe alerts and were processed before `processedBefore` (ISO-8601), oldest first: what the
-   * owed-alerts sweep publishes once their message has left the queue.
-   */
-  async owedAlerts(processedBefore: string, limit: number): Promise<string[]> {
-    const { Items = [] } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :owed AND gsi1sk < :before',
-        ExpressionAttributeValues: { ':owed': OWED_ALERTS_INDEX_PK, ':before': processedBefore },
-        ProjectionExpression: 'pk',
-        Limit: limit,
-      }),
-    );
-    return Items.map((item) => String(item.pk).slice('EVENT#'.length));
-  }
-
-  /**
-   * Events holding alerts whose digest window ended before `windowEndedBefore` (ISO-8601), oldest window first,
-   * every page up to `limit` events: what the sweep flushes, alone or as digests.
-   */
-  async heldAlerts(windowEndedBefore: string, limit: number): Promise<string[]> {
-    const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :held AND gsi1sk < :before',
-          ExpressionAttributeValues: { ':held': HELD_ALERTS_INDEX_PK, ':before': windowEndedBefore },
-          ProjectionExpression: 'pk',
-          Limit: Math.min(1000, limit - ids.length),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      ids.push(...(result.Items ?? []).map((item) => String(item.pk).slice('EVENT#'.length)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && ids.length < limit);
-    return ids;
   }
 
   async digest(digestId: string): Promise<DigestItem | undefined> {
@@ -425,31 +313,6 @@ export class StateStore {
         Key: { pk: `REMINDER#${incidentId}#${ordinal}`, sk: 'REMINDER' },
         UpdateExpression: 'SET publishedAt = :at',
         ExpressionAttributeValues: { ':at': publishedAt },
-      }),
-    );
-  }
-
-  /** One alert is out: it is no longer owed, whatever happens to the others. */
-  async alertPublished(eventId: string, alertId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        UpdateExpression: 'REMOVE pendingAlerts.#alert',
-        ExpressionAttributeNames: { '#alert': alertId },
-      }),
-    );
-  }
-
-  /** The last alert is out: nothing is owed any more, and the claim ends. */
-  async markAlertsPublished(eventId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        UpdateExpression:
-          'REMOVE pendingAlerts, alertsClaimedAt, gsi1pk, gsi1sk SET alertsPublishedAt = :now',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
       }),
     );
   }

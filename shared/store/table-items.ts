@@ -1,4 +1,5 @@
 import type { StoredAlert } from '../alerts/alert.ts';
+import { eventVersionOf } from '../events/event-identity.ts';
 import type { EntityKind, EntityRef, QualityEvent } from '../events/quality-event.ts';
 import type { Incident, IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { ApplyOutcome } from '../state/apply-event.ts';
@@ -50,8 +51,12 @@ export const entityPk = (entity: EntityRef) => `ENTITY#${entity.kind}#${entity.i
 export const eventPk = (eventId: string) => `EVENT#${eventId}`;
 export const alertPk = (alertId: string) => `ALERT#${alertId}`;
 export const digestPk = (digestId: string) => `DIGEST#${digestId}`;
+/**
+ * History sorts by event version, the same position the state machine orders events by: the newest-first
+ * listing and a time range read then agree with what the state says came last.
+ */
 export const historySk = (event: Pick<QualityEvent, 'eventTime' | 'id'>) =>
-  `${HISTORY_PREFIX}${String(Math.max(0, Math.trunc(event.eventTime))).padStart(15, '0')}#${event.id}`;
+  `${HISTORY_PREFIX}${eventVersionOf(event)}`;
 
 export interface StateItem {
   readonly pk: string;
@@ -104,6 +109,8 @@ export interface EventItem {
    * processor publishes them (two copies of one event processed at once must not alert twice).
    */
   readonly alertsClaimedAt?: number;
+  /** ISO-8601 time the outbox was finished: the last owed alert went out (or a digest covered it). */
+  readonly alertsPublishedAt?: string;
   /** Present while alerts are owed: the owed-alerts listing (held-alerts while some wait for a digest). */
   readonly gsi1pk?: typeof OWED_ALERTS_INDEX_PK | typeof HELD_ALERTS_INDEX_PK;
   readonly gsi1sk?: string;

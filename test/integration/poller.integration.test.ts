@@ -11,6 +11,7 @@ import { type LocalResources, provisionLocalResources, subscribeInbox } from '..
 import { GraphClient } from '../../shared/graph/graph-client.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { EventQueue } from '../../shared/queue/event-queue.ts';
+import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
@@ -52,6 +53,7 @@ beforeAll(async () => {
   readModel = new ReadModel(doc, resources.tableName);
   processor = new EventProcessor({
     store: new StateStore(doc, resources.tableName),
+    outbox: new DynamoDbAlertOutbox(doc, resources.tableName),
     publisher: new AlertPublisher(new SNSClient({}), resources.alertTopicArn),
     cache: new StateCache(),
     logger: recordingLogger(),

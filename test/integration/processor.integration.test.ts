@@ -14,6 +14,7 @@ import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { queueMessageBody } from '../../shared/queue/queue-message.ts';
 import { applyEvent } from '../../shared/state/apply-event.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
+import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
@@ -73,11 +74,13 @@ async function pipeline(options: { failPublishes?: number; failPublishNumbers?: 
     { step: 'initialize', name: 'injectPublishFailures' },
   );
   const store = new StateStore(doc, resources.tableName);
+  const outbox = new DynamoDbAlertOutbox(doc, resources.tableName);
   const counters = recordingCounters();
   const realPublisher = new AlertPublisher(sns, resources.alertTopicArn);
   const newProcessor = (publisher: Pick<AlertPublisher, 'publish'> = realPublisher) =>
     new EventProcessor({
       store,
+      outbox,
       publisher,
       cache: new StateCache(),
       logger: recordingLogger(),
@@ -132,6 +135,7 @@ async function pipeline(options: { failPublishes?: number; failPublishNumbers?: 
   return {
     resources,
     store,
+    outbox,
     realPublisher,
     processor,
     newProcessor,
@@ -311,7 +315,7 @@ describe('processor against the local emulator', () => {
       },
     });
     const first = a.process(event);
-    while ((await p.store.pendingAlerts(event.id)) === undefined) await settle();
+    while ((await p.outbox.owedBy(event.id)) === undefined) await settle();
     await expect(p.newProcessor().process(event)).rejects.toBeInstanceOf(AlertsInFlightError);
     snsAnswers.open();
     await expect(first).resolves.toBe('applied');
@@ -377,10 +381,10 @@ describe('processor against the local emulator', () => {
     for (let receive = 1; receive <= 5; receive += 1) {
       await expect(snsDown.process(event)).rejects.toThrow('SNS is down');
     }
-    expect(await p.store.owedAlerts(new Date(Date.now() + 60_000).toISOString(), 10)).toEqual([event.id]);
+    expect(await p.outbox.eventsOwing(new Date(Date.now() + 60_000).toISOString(), 10)).toEqual([event.id]);
     const sweep = () =>
       sweepOwedAlerts({
-        store: p.store,
+        outbox: p.outbox,
         processor: p.newProcessor(),
         logger: recordingLogger(),
         counters: recordingCounters(),
@@ -398,12 +402,12 @@ describe('processor against the local emulator', () => {
     if (!event) throw new Error('no event');
     await expect(p.processor.process(event)).rejects.toThrow('injected SNS failure');
     // A second processor takes the owed alerts over; the first one's late release must not end its claim.
-    const taken = await p.store.claimPendingAlerts(event.id, 2_000, 1_500);
+    const taken = await p.outbox.claim(event.id, 2_000, 1_500);
     expect(taken).toHaveLength(1);
-    await p.store.releaseAlertsClaim(event.id, 1_000);
-    expect((await p.store.pendingAlerts(event.id))?.claimedAt).toBe(2_000);
-    await p.store.releaseAlertsClaim(event.id, 2_000);
-    expect((await p.store.pendingAlerts(event.id))?.claimedAt).toBeUndefined();
+    await p.outbox.release(event.id, 1_000);
+    expect((await p.outbox.owedBy(event.id))?.claimedAt).toBe(2_000);
+    await p.outbox.release(event.id, 2_000);
+    expect((await p.outbox.owedBy(event.id))?.claimedAt).toBeUndefined();
   });
 
   it('fails only the poison record of a batch; the rest commits', async () => {

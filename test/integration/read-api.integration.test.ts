@@ -6,6 +6,7 @@ import { createReadApi, type ReadApi } from '../../functions/api/read-api.ts';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
 import { provisionLocalResources } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
+import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   });
   const processor = new EventProcessor({
     store: new StateStore(doc, resources.tableName),
+    outbox: new DynamoDbAlertOutbox(doc, resources.tableName),
     publisher: new AlertPublisher(new SNSClient({}), resources.alertTopicArn),
     cache: new StateCache(),
     logger: recordingLogger(),

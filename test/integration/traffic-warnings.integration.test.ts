@@ -6,6 +6,7 @@ import { TrafficProcessor } from '../../functions/processor/traffic-processor.ts
 import { trafficWarningEventsOf } from '../../functions/processor/traffic-warnings.ts';
 import { provisionLocalResources } from '../../local/provision.ts';
 import type { StoredAlert } from '../../shared/alerts/alert.ts';
+import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
@@ -58,6 +59,7 @@ async function pipeline() {
   const published: StoredAlert[] = [];
   const events = new EventProcessor({
     store: new StateStore(doc, tableName),
+    outbox: new DynamoDbAlertOutbox(doc, tableName),
     publisher: { publish: async (alert) => void published.push(alert) },
     cache: new StateCache(),
     logger: recordingLogger(),

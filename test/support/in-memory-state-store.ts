@@ -1,5 +1,6 @@
 import type { EntityRef } from '../../shared/events/quality-event.ts';
-import type { EventCommit, PendingAlerts, StateStore, StoredState } from '../../shared/store/state-store.ts';
+import type { AlertOutbox, OwedAlerts } from '../../shared/store/alert-outbox.ts';
+import type { EventCommit, StateStore, StoredState } from '../../shared/store/state-store.ts';
 import {
   type AlertItem,
   type DigestItem,
@@ -16,13 +17,6 @@ type Store = Pick<
   StateStore,
   | 'read'
   | 'commit'
-  | 'pendingAlerts'
-  | 'claimPendingAlerts'
-  | 'releaseAlertsClaim'
-  | 'alertPublished'
-  | 'markAlertsPublished'
-  | 'owedAlerts'
-  | 'heldAlerts'
   | 'digest'
   | 'createDigest'
   | 'claimDigest'
@@ -37,10 +31,11 @@ type Store = Pick<
 >;
 
 /**
- * The StateStore's contract in memory, each call atomic as one DynamoDB request is, so that tests can interleave
- * processors step by step and see every order, not just the one a busy machine happens to produce.
+ * The StateStore's and the alert outbox's contracts in memory (one table, as on DynamoDB), each call atomic as
+ * one DynamoDB request is, so that tests can interleave processors step by step and see every order, not just
+ * the one a busy machine happens to produce.
  */
-export class InMemoryStateStore implements Store {
+export class InMemoryStateStore implements Store, AlertOutbox {
   readonly states = new Map<string, StoredState>();
   readonly markers = new Map<string, EventItem>();
   readonly incidents = new Map<string, IncidentItem>();
@@ -70,7 +65,9 @@ export class InMemoryStateStore implements Store {
     return 'committed';
   }
 
-  async pendingAlerts(eventId: string): Promise<PendingAlerts | undefined> {
+  // The alert outbox on the event markers, as DynamoDbAlertOutbox keeps it (test/support/alert-outbox-contract.ts).
+
+  async owedBy(eventId: string): Promise<OwedAlerts | undefined> {
     const marker = this.marker(eventId);
     if (!marker) return undefined;
     return {
@@ -80,7 +77,7 @@ export class InMemoryStateStore implements Store {
     };
   }
 
-  async claimPendingAlerts(eventId: string, now: number, staleBefore: number) {
+  async claim(eventId: string, now: number, staleBefore: number) {
     const marker = this.marker(eventId);
     if (!marker?.pendingAlerts) return undefined;
     if (marker.alertsClaimedAt !== undefined && marker.alertsClaimedAt >= staleBefore) return undefined;
@@ -88,39 +85,40 @@ export class InMemoryStateStore implements Store {
     return Object.values(marker.pendingAlerts) as StoredAlert[];
   }
 
-  async releaseAlertsClaim(eventId: string, claimedAt: number): Promise<void> {
+  async release(eventId: string, claimedAt: number): Promise<void> {
     const marker = this.marker(eventId);
     if (marker?.alertsClaimedAt !== claimedAt) return;
     this.update(eventId, { alertsClaimedAt: undefined });
   }
 
-  async alertPublished(eventId: string, alertId: string): Promise<void> {
+  async strikeOff(eventId: string, alertId: string): Promise<void> {
     const marker = this.marker(eventId);
     if (!marker?.pendingAlerts) return;
     const { [alertId]: _published, ...rest } = marker.pendingAlerts;
     this.update(eventId, { pendingAlerts: rest });
   }
 
-  async markAlertsPublished(eventId: string): Promise<void> {
+  async finish(eventId: string): Promise<void> {
     this.update(eventId, {
       pendingAlerts: undefined,
       alertsClaimedAt: undefined,
       gsi1pk: undefined,
       gsi1sk: undefined,
+      alertsPublishedAt: new Date().toISOString(),
     });
   }
 
-  async owedAlerts(processedBefore: string, limit: number): Promise<string[]> {
-    return [...this.markers.values()]
-      .filter((m) => m.gsi1pk === OWED_ALERTS_INDEX_PK && (m.gsi1sk ?? '') < processedBefore)
-      .sort((a, b) => ((a.gsi1sk ?? '') < (b.gsi1sk ?? '') ? -1 : 1))
-      .slice(0, limit)
-      .map((m) => m.pk.slice('EVENT#'.length));
+  async eventsOwing(processedBefore: string, limit: number): Promise<string[]> {
+    return this.listed(OWED_ALERTS_INDEX_PK, processedBefore, limit);
   }
 
-  async heldAlerts(windowEndedBefore: string, limit: number): Promise<string[]> {
+  async eventsHolding(windowEndedBefore: string, limit: number): Promise<string[]> {
+    return this.listed(HELD_ALERTS_INDEX_PK, windowEndedBefore, limit);
+  }
+
+  private listed(indexPk: string, before: string, limit: number): string[] {
     return [...this.markers.values()]
-      .filter((m) => m.gsi1pk === HELD_ALERTS_INDEX_PK && (m.gsi1sk ?? '') < windowEndedBefore)
+      .filter((m) => m.gsi1pk === indexPk && (m.gsi1sk ?? '') < before)
       .sort((a, b) => ((a.gsi1sk ?? '') < (b.gsi1sk ?? '') ? -1 : 1))
       .slice(0, limit)
       .map((m) => m.pk.slice('EVENT#'.length));

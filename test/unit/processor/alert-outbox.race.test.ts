@@ -28,6 +28,7 @@ function world() {
   const processor = (claimsStaleBefore?: number) =>
     new EventProcessor({
       store,
+      outbox: store,
       publisher,
       cache: new StateCache(),
       logger: recordingLogger(),
@@ -91,8 +92,8 @@ describe('alert outbox: claims under controlled interleavings', () => {
     // The retry of the loser: nothing left to do.
     await expect(processor().process(event)).resolves.toBe('duplicate');
     expect(publishes).toHaveLength(1);
-    expect((await store.pendingAlerts(event.id))?.alerts).toEqual([]);
-    expect(await store.owedAlerts('9999', 10)).toEqual([]);
+    expect((await store.owedBy(event.id))?.alerts).toEqual([]);
+    expect(await store.eventsOwing('9999', 10)).toEqual([]);
   });
 
   it('a copy that arrives after the winner struck its alerts off publishes nothing', async () => {

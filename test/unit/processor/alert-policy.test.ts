@@ -44,6 +44,7 @@ function world(policy: AlertPolicySettings = DEFAULT_ALERT_POLICY) {
   const counters = recordingCounters();
   const processor = new EventProcessor({
     store,
+    outbox: store,
     publisher,
     cache: new StateCache(),
     logger,
@@ -56,6 +57,7 @@ function world(policy: AlertPolicySettings = DEFAULT_ALERT_POLICY) {
     flushHeldAlerts({
       ...(limit === undefined ? {} : { limit }),
       store,
+      outbox: store,
       processor,
       publisher,
       logger,
@@ -96,7 +98,7 @@ describe('digests for bulk changes', () => {
     // Nothing is owed any more: a second flush sends nothing.
     await w.flush();
     expect(w.published).toHaveLength(1);
-    expect(await w.store.heldAlerts('9999', 10)).toEqual([]);
+    expect(await w.store.eventsHolding('9999', 10)).toEqual([]);
   });
 
   it('a few alerts (not more than the threshold) go out one by one once the window ends', async () => {
@@ -117,7 +119,7 @@ describe('digests for bulk changes', () => {
     await w.flush(30);
     await w.flush(30);
     expect(w.published.map((a) => a.title.split(' ')[0])).toEqual(['30', '20']);
-    expect(await w.store.heldAlerts('9999', 100)).toEqual([]);
+    expect(await w.store.eventsHolding('9999', 100)).toEqual([]);
   });
 
   it("a phone number's CRITICAL alert is never held back", async () => {

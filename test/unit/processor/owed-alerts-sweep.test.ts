@@ -30,6 +30,7 @@ function world() {
   const counters = recordingCounters();
   const processor = new EventProcessor({
     store,
+    outbox: store,
     publisher,
     cache: new StateCache(),
     logger,
@@ -38,7 +39,7 @@ function world() {
     now: () => clock,
   });
   const sweep = () =>
-    sweepOwedAlerts({ store, processor, logger, counters, minAgeMs: MIN_AGE_MS, now: () => clock });
+    sweepOwedAlerts({ outbox: store, processor, logger, counters, minAgeMs: MIN_AGE_MS, now: () => clock });
   return {
     store,
     processor,
@@ -84,7 +85,7 @@ describe('owed-alerts sweep', () => {
     expect(await w.sweep()).toMatchObject({ owed: 0 });
     w.advance(MIN_AGE_MS + 1);
     // A redelivery holds a fresh claim while it publishes: the sweep must not publish alongside it.
-    await w.store.claimPendingAlerts(event.id, Date.now() + 10 ** 12, Number.POSITIVE_INFINITY);
+    await w.store.claim(event.id, Date.now() + 10 ** 12, Number.POSITIVE_INFINITY);
     expect(await w.sweep()).toMatchObject({ owed: 1, inFlight: 1, alertsPublished: 0 });
   });
 });

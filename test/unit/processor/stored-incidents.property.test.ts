@@ -27,6 +27,7 @@ async function storedIncidents(events: readonly QualityEvent[]) {
   const store = new InMemoryStateStore();
   const processor = new EventProcessor({
     store,
+    outbox: store,
     publisher: { publish: async () => {} },
     cache: new StateCache(),
     logger: recordingLogger(),
