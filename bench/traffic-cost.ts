@@ -12,6 +12,7 @@ import { apiGatewayEvent } from '../test/support/api-gateway-events.ts';
 import { InMemoryTrafficStore } from '../test/support/in-memory-traffic-store.ts';
 import { webhookBody } from '../test/support/webhook-builders.ts';
 import { fixed, microsPerCallInterleaved, printTable } from './measure.ts';
+import { benchTrafficWarningReads } from './traffic-warning-reads.ts';
 
 const SECRET = 'bench-app-secret';
 
@@ -220,4 +221,5 @@ export async function benchTrafficCost(): Promise<void> {
     });
   }
   printTable('Message tracking: processor DynamoDB writes per 1,000 statuses', writeRows);
+  await benchTrafficWarningReads();
 }
