@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
-import { factOfWire, type WireFact } from '../../shared/traffic/traffic-wire.ts';
+import { factOfWire } from '../../shared/traffic/traffic-wire.ts';
 
 const seconds = z.number().check(z.int(), z.positive());
 const id = z.string().check(z.minLength(1));
@@ -70,6 +70,6 @@ export function trafficBatchOf(message: unknown): TrafficBatch {
     kind,
     source,
     id: batchId,
-    facts: facts.map((fact) => (Array.isArray(fact) ? factOfWire(fact as WireFact, phones) : fact)),
+    facts: facts.map((fact) => (Array.isArray(fact) ? factOfWire(fact, phones) : fact)),
   };
 }

@@ -56,8 +56,9 @@ function statusFact(
   const t = seconds(status.timestamp);
   if (id === undefined || name === undefined || t === undefined) return undefined;
   const m = pseudonyms.message(id);
-  // BSUID first (2026), as for inbound messages, so that a customer's statuses and replies share one ledger: on the
-  // status, else on its contact (some deliveries name it only there); for a username user it is the only id.
+  // BSUID first (2026), as for inbound messages, so that a customer's statuses and messages share one ledger: on the
+  // status, else on its contact (a message sent to the phone number has it only there, per Meta's BSUID guide);
+  // for a username user it is the only id.
   const recipient = text(status.recipient_id);
   const customer = text(status.recipient_user_id) ?? contactUserId(contacts, recipient) ?? recipient;
   const fact: { -readonly [K in keyof StatusFact]: StatusFact[K] } = {
