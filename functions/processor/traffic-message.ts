@@ -1,10 +1,31 @@
 import * as z from 'zod/mini';
 import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
+import { factOfWire } from '../../shared/traffic/traffic-wire.ts';
 import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts';
 
 const seconds = z.number().check(z.int(), z.positive());
 const id = z.string().check(z.minLength(1));
-const fact = z.discriminatedUnion('k', [
+const phoneIndex = z.number().check(z.int(), z.nonnegative());
+/** The compact form the ingest sends (`shared/traffic/traffic-wire.ts`). */
+const wireFact = z.union([
+  z.tuple([
+    z.literal('s'),
+    phoneIndex,
+    id,
+    id,
+    id,
+    seconds,
+    z.optional(z.nullable(z.string())),
+    z.optional(z.array(z.number().check(z.int()))),
+  ]),
+  z.tuple([z.literal('i'), phoneIndex, id, id, seconds]),
+  z.tuple([z.literal('p'), phoneIndex, id, id, z.string(), seconds]),
+]);
+/**
+ * The object form the ingest sent before the compact one: still read, so that batches queued (or dead-lettered)
+ * across the deployment that changed the form are applied, not lost.
+ */
+const objectFact = z.discriminatedUnion('k', [
   z.object({
     k: z.literal('status'),
     p: id,
@@ -22,7 +43,8 @@ const trafficBatch = z.object({
   kind: z.literal('traffic'),
   source: z.literal('webhook'),
   id,
-  facts: z.array(fact),
+  phones: z.optional(z.array(id)),
+  facts: z.array(z.union([wireFact, objectFact])),
 });
 
 /** Validates a traffic batch from the queue; throws with the failing paths, never the values. */
@@ -34,5 +56,17 @@ export function trafficBatchOf(message: unknown): TrafficBatch {
       `message is not a traffic batch (${problemsOf(parsed.error)})`,
     );
   }
-  return parsed.data;
+  const { kind, source, id: batchId, phones = [], facts } = parsed.data;
+  const unknownPhone = facts.findIndex((fact) => Array.isArray(fact) && phones[fact[1]] === undefined);
+  if (unknownPhone >= 0)
+    throw new InvalidQueueMessageError(
+      'shape',
+      `message is not a traffic batch (facts.${unknownPhone}.1: no such phone in phones)`,
+    );
+  return {
+    kind,
+    source,
+    id: batchId,
+    facts: facts.map((fact) => (Array.isArray(fact) ? factOfWire(fact, phones) : fact)),
+  };
 }

@@ -24,11 +24,11 @@ export function extractTraffic(
   if (phone === undefined) return [];
   const facts: TrafficFact[] = [];
   if (field === 'messages') {
+    const contacts = arrayOf(value.contacts);
     for (const status of arrayOf(value.statuses)) {
-      const fact = statusFact(status, phone, pseudonyms);
+      const fact = statusFact(status, contacts, phone, pseudonyms);
       if (fact) facts.push(fact);
     }
-    const contacts = arrayOf(value.contacts);
     for (const message of arrayOf(value.messages)) {
       const fact = inboundFact(message, contacts, phone, pseudonyms);
       if (fact) facts.push(fact);
@@ -42,29 +42,58 @@ export function extractTraffic(
   return facts;
 }
 
-function statusFact(status: unknown, phone: string, pseudonyms: Pseudonyms): StatusFact | undefined {
+function statusFact(
+  status: unknown,
+  contacts: readonly unknown[],
+  phone: string,
+  pseudonyms: Pseudonyms,
+): StatusFact | undefined {
   if (!isRecord(status)) return undefined;
   const id = text(status.id);
   const name = text(status.status);
   const t = seconds(status.timestamp);
   if (id === undefined || name === undefined || t === undefined) return undefined;
   const m = pseudonyms.message(id);
-  // BSUID first (2026): for a username user it is the only id; a status without any recipient stands alone.
-  const customer = text(status.recipient_user_id) ?? text(status.recipient_id);
-  const codes = arrayOf(status.errors)
-    .map((error) => (isRecord(error) ? Number(error.code) : Number.NaN))
-    .filter((code) => Number.isInteger(code));
-  const category = isRecord(status.pricing) ? text(status.pricing.category) : undefined;
-  return {
+  // BSUID first (2026), as for inbound messages, so that a customer's statuses and messages share one ledger: on the
+  // status, else on its contact (a message sent to the phone number has it only there, per Meta's BSUID guide);
+  // for a username user it is the only id.
+  const recipient = text(status.recipient_id);
+  const customer = text(status.recipient_user_id) ?? contactUserId(contacts, recipient) ?? recipient;
+  const fact: { -readonly [K in keyof StatusFact]: StatusFact[K] } = {
     k: 'status',
     p: phone,
+    // A status without any recipient stands alone.
     c: customer === undefined ? m : pseudonyms.customer(phone, customer),
     m,
     s: name.toLowerCase(),
     t,
-    ...(codes.length > 0 ? { e: [...new Set(codes)].sort((a, b) => a - b) } : {}),
-    ...(category !== undefined ? { pc: category } : {}),
   };
+  const codes = errorCodesOf(status.errors);
+  if (codes !== undefined) fact.e = codes;
+  const category = isRecord(status.pricing) ? text(status.pricing.category) : undefined;
+  if (category !== undefined) fact.pc = category;
+  return fact;
+}
+
+/** The distinct integer `errors[].code`s, ascending; undefined when there are none. */
+function errorCodesOf(errors: unknown): number[] | undefined {
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const codes: number[] = [];
+  for (const error of errors) {
+    const code = isRecord(error) ? Number(error.code) : Number.NaN;
+    if (Number.isInteger(code) && !codes.includes(code)) codes.push(code);
+  }
+  return codes.length > 0 ? codes.sort((a, b) => a - b) : undefined;
+}
+
+/** The BSUID of the contact whose `wa_id` is `waId` (or of the only contact when the status names no phone). */
+function contactUserId(contacts: readonly unknown[], waId: string | undefined): string | undefined {
+  if (contacts.length === 0) return undefined;
+  const contact =
+    waId === undefined && contacts.length === 1
+      ? contacts[0]
+      : contacts.find((c) => isRecord(c) && text(c.wa_id) === waId);
+  return isRecord(contact) ? text(contact.user_id) : undefined;
 }
 
 function inboundFact(

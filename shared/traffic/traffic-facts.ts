@@ -1,8 +1,8 @@
 /**
  * The few non-content facts the ingest keeps from Meta's `messages` and `user_preferences` webhooks when message
  * tracking is on (README, "Traffic signals"). No message text, no customer phone number or user id: the message
- * id and the customer are keyed hashes (`pseudonyms.ts`). Field names are short because a busy number sends
- * thousands of these an hour through the queue.
+ * id and the customer are keyed hashes (`pseudonyms.ts`). On the queue they travel as tuples (`traffic-wire.ts`); the
+ * short field names are those of the form the ingest sent before, which the processor still reads.
  */
 
 /** A status of a message the business sent: `sent`, `delivered`, `read`, `failed` (other values kept raw). */
@@ -46,7 +46,7 @@ export interface PreferenceFact {
 
 export type TrafficFact = StatusFact | InboundFact | PreferenceFact;
 
-/** One queue message of facts from one webhook delivery. */
+/** The facts of one queue message (one webhook delivery), as the processor applies them. */
 export interface TrafficBatch {
   readonly kind: 'traffic';
   readonly source: 'webhook';

@@ -276,7 +276,7 @@ describe('queue messages, refusals', () => {
     expect(refusal(withVersion(2, insights)).problem).toBe('version');
     expect(refusal(withVersion(1, { ...batch, facts: [{ k: 'status' }] }))).toMatchObject({
       problem: 'shape',
-      message: expect.stringMatching(/not a traffic batch \(facts\.0\./),
+      message: expect.stringMatching(/not a traffic batch \(facts\.0\b/),
     });
   });
 });

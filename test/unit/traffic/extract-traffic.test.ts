@@ -65,6 +65,69 @@ describe('traffic facts of Meta payloads', () => {
     ]);
   });
 
+  describe("Meta's own examples", () => {
+    const BSUID = 'user.9373795779eb6441c8adb2eaee5b848e7dd174ddd302d7db62142f4722d574b6';
+
+    it('a sent marketing status (per-message pricing)', () => {
+      expect(factsOf('messages.status_sent_pmp_marketing.meta-docs.json')).toEqual([
+        {
+          k: 'status',
+          p: PHONE,
+          c: pseudonyms.customer(PHONE, '16505551234'),
+          m: pseudonyms.message('wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA='),
+          s: 'sent',
+          t: 1750030073,
+          pc: 'marketing',
+        },
+      ]);
+    });
+
+    it('a status failed with 131049 (per-user marketing limit)', () => {
+      expect(factsOf('messages.status_failed_131049.meta-docs.json')).toMatchObject([
+        {
+          k: 'status',
+          s: 'failed',
+          e: [131049],
+          t: 1751142888,
+          c: pseudonyms.customer(PHONE, '16505551234'),
+        },
+      ]);
+    });
+
+    it("a message sent to a user's phone number and one sent to their BSUID are one customer", () => {
+      // Sent to the phone number, the status names the BSUID only on its contact (Meta's BSUID guide).
+      const [toPhone] = factsOf('messages.status_delivered_bsuid_on_contact.meta-docs-bsuid.json');
+      const [toBsuid] = factsOf('messages.status_delivered_to_bsuid.meta-docs-bsuid.json');
+      expect(toPhone).toMatchObject({ k: 'status', s: 'delivered', c: pseudonyms.customer(PHONE, BSUID) });
+      expect(toBsuid).toMatchObject({ k: 'status', s: 'delivered', c: pseudonyms.customer(PHONE, BSUID) });
+    });
+
+    it('a message from a username user without a phone number is keyed on the BSUID', () => {
+      expect(factsOf('messages.text_inbound_username_user.meta-docs-bsuid.json')).toEqual([
+        {
+          k: 'inbound',
+          p: PHONE,
+          c: pseudonyms.customer(PHONE, 'user.93737...'),
+          m: pseudonyms.message('wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='),
+          t: 1749416383,
+        },
+      ]);
+    });
+
+    it('a marketing resume', () => {
+      expect(factsOf('user_preferences.marketing_resume.meta-docs.json')).toEqual([
+        {
+          k: 'preference',
+          p: PHONE,
+          c: pseudonyms.customer(PHONE, '16505551234'),
+          v: 'resume',
+          cat: 'marketing_messages',
+          t: 1731705721,
+        },
+      ]);
+    });
+  });
+
   it('keeps no message text, phone number, user id or message id in the clear', () => {
     const text = JSON.stringify([
       ...factsOf('messages.status_sent_pricing_bsuid.constructed-after-meta-status-reference.json'),

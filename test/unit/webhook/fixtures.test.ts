@@ -298,6 +298,12 @@ const WEBHOOK_FIXTURES: ReadonlyArray<readonly [string, readonly string[], reado
     [],
     ['user_preferences not-quality'],
   ],
+  ['messages.status_sent_pmp_marketing.meta-docs.json', [], ['messages not-quality']],
+  ['messages.status_failed_131049.meta-docs.json', [], ['messages not-quality']],
+  ['messages.status_delivered_bsuid_on_contact.meta-docs-bsuid.json', [], ['messages not-quality']],
+  ['messages.status_delivered_to_bsuid.meta-docs-bsuid.json', [], ['messages not-quality']],
+  ['messages.text_inbound_username_user.meta-docs-bsuid.json', [], ['messages not-quality']],
+  ['user_preferences.marketing_resume.meta-docs.json', [], ['user_preferences not-quality']],
 ];
 
 const isWebhookFixture = (name: string) => !name.startsWith('api.') && !name.startsWith('error.');
