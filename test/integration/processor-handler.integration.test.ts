@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { provisionLocalResources } from '../../local/provision.ts';
+import { setFunctionEnv } from '../support/function-env.ts';
 import { useLocalAws } from '../support/local-aws.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 import { change, eventsOf } from '../support/webhook-builders.ts';
@@ -16,8 +17,7 @@ beforeAll(async () => {
     appSecret: 'a',
     verifyToken: 'v',
   });
-  process.env.TABLE_NAME = resources.tableName;
-  process.env.ALERT_TOPIC_ARN = resources.alertTopicArn;
+  setFunctionEnv({ TABLE_NAME: resources.tableName, ALERT_TOPIC_ARN: resources.alertTopicArn });
   ({ handler } = await import('../../functions/processor/handler.ts'));
 });
 
