@@ -1,5 +1,6 @@
 import { type AlertPolicySettings, DEFAULT_ALERT_POLICY } from '../alerts/alert-policy.ts';
 import { ALERT_POLICY_ENV, type FunctionEnvironment } from '../contracts/env-vars.ts';
+import { functionEnv } from './env.ts';
 
 /** The alert policy's variables, named in the contracts; re-exported for the code that reads them by field. */
 export { ALERT_POLICY_ENV };
@@ -34,7 +35,7 @@ export function alertPolicyEnvOf(config: AlertPolicyConfig): Record<AlertPolicyE
 }
 
 /** The policy from the environment; an unset or unreadable value takes its default. */
-export function alertPolicyFromEnv(env: FunctionEnvironment = process.env): AlertPolicySettings {
+export function alertPolicyFromEnv(env: FunctionEnvironment = functionEnv()): AlertPolicySettings {
   const read = (key: keyof AlertPolicyConfig) => {
     const value = Number(env[ALERT_POLICY_ENV[key]]);
     const raw = env[ALERT_POLICY_ENV[key]];

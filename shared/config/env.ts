@@ -1,4 +1,9 @@
-import type { EnvVarName } from '../contracts/env-vars.ts';
+import type { EnvVarName, FunctionEnvironment } from '../contracts/env-vars.ts';
+
+/** The whole environment, seen through the contract: reading a name it does not list is a compile error. */
+export function functionEnv(): FunctionEnvironment {
+  return process.env;
+}
 
 /** Reads a required setting; a missing one fails the cold start with a message that says what to set. */
 export function requiredEnv(name: EnvVarName): string {
