@@ -56,13 +56,11 @@ export const RUNTIME_ENV_VARS = [
   'POWERTOOLS_METRICS_DISABLED',
 ] as const;
 
-export type SettingEnvVar =
-  | (typeof SETTING_ENV_VARS)[number]
-  | (typeof ALERT_POLICY_ENV)[keyof typeof ALERT_POLICY_ENV];
+export type SettingEnvVar = (typeof SETTING_ENV_VARS)[number];
 export type RuntimeEnvVar = (typeof RUNTIME_ENV_VARS)[number];
 export type EnvVarName = ResourceEnvVar | SettingEnvVar | RuntimeEnvVar;
 
-/** A function's environment, or part of it: only known names, each at most once. */
+/** A function's environment, or part of it: only known names. */
 export type FunctionEnvironment = Partial<Record<EnvVarName, string>>;
 /** The settings part of it (resources are bound with their grant, runtime variables set by the construct). */
 export type SettingsEnvironment = Partial<Record<SettingEnvVar, string>>;
