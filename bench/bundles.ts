@@ -3,6 +3,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import type { FunctionEnvironment } from '../shared/contracts/env-vars.ts';
 import { fixed, median, printTable } from './measure.ts';
 
 /**
@@ -55,8 +56,8 @@ export const LAMBDA_ENTRIES: Record<string, string> = {
   api: 'functions/api/handler.ts',
 };
 
-const ENV = {
-  AWS_REGION: 'us-east-1',
+// What the stack sets, by contract name (a misspelt one would leave a cold start failing on requiredEnv).
+const FUNCTION_ENV: FunctionEnvironment = {
   EVENT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/events',
   APP_SECRET_NAME: 'app',
   VERIFY_TOKEN_SECRET_NAME: 'token',
@@ -69,6 +70,7 @@ const ENV = {
   POLL_JOB_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/poll-jobs',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
+const ENV = { AWS_REGION: 'us-east-1', ...FUNCTION_ENV };
 
 export async function benchBundles(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wqm-bench-'));

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '../shared/config/alert-policy-env.ts';
+import { DEFAULT_GRAPH_API_VERSION } from '../shared/contracts/graph-api.ts';
 
 /** What a user configures, through `cdk.json` context or `-c key=value` (README, "Configuration"). */
 export interface MonitorConfig {
@@ -71,7 +72,7 @@ export const DEFAULTS: MonitorConfig = {
   alertEmails: [],
   pollRateMinutes: 15,
   historyRetentionDays: 0,
-  graphApiVersion: 'v24.0',
+  graphApiVersion: DEFAULT_GRAPH_API_VERSION,
   logLevel: 'INFO',
   logRetentionDays: 30,
   webhookRateLimit: 100,
@@ -149,7 +150,9 @@ export function configFromContext(node: Pick<Node, 'tryGetContext'>): MonitorCon
   }
   const graphApiVersion = text('graphApiVersion') ?? DEFAULTS.graphApiVersion;
   if (!/^v\d+\.\d+$/.test(graphApiVersion))
-    throw new ConfigError(`context graphApiVersion=${graphApiVersion}: expected like v24.0`);
+    throw new ConfigError(
+      `context graphApiVersion=${graphApiVersion}: expected like ${DEFAULT_GRAPH_API_VERSION}`,
+    );
   const logLevel = (text('logLevel') ?? DEFAULTS.logLevel).toUpperCase();
   if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel)) {
     throw new ConfigError(`context logLevel=${logLevel}: expected DEBUG, INFO, WARN or ERROR`);

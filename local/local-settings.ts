@@ -5,6 +5,7 @@ import {
   type AlertPolicyConfig,
   DEFAULT_ALERT_POLICY_CONFIG,
 } from '../shared/config/alert-policy-env.ts';
+import { optionalEnv } from '../shared/config/env.ts';
 
 /** Digests, flap control and reminders from the same variables the Lambda functions read (README). */
 function alertPolicyOf(env: NodeJS.ProcessEnv): AlertPolicyConfig {
@@ -30,13 +31,14 @@ export const localSettings = {
   port: Number(process.env.PORT ?? '8787'),
   appSecret: process.env.WEBHOOK_APP_SECRET ?? 'local-app-secret',
   verifyToken: process.env.WEBHOOK_VERIFY_TOKEN ?? 'local-verify-token',
-  wabaIds: (process.env.WABA_IDS ?? '')
+  // The poller's settings under the names the functions read (shared/contracts/env-vars.ts).
+  wabaIds: (optionalEnv('WABA_IDS') ?? '')
     .split(',')
     .map((id) => id.trim())
     .filter(Boolean),
-  graphApiBaseUrl: process.env.GRAPH_API_BASE_URL || undefined,
+  graphApiBaseUrl: optionalEnv('GRAPH_API_BASE_URL') || undefined,
   graphApiToken: process.env.GRAPH_API_TOKEN || undefined,
-  graphApiVersion: process.env.GRAPH_API_VERSION || undefined,
+  graphApiVersion: optionalEnv('GRAPH_API_VERSION') || undefined,
   pollIntervalSeconds: Number(process.env.POLL_INTERVAL_SECONDS ?? '60'),
   alertPolicy: alertPolicyOf(process.env),
   /** Seconds between sweeps (owed alerts, digests whose window ended). */

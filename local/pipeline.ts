@@ -9,6 +9,9 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { type AlertPolicyConfig, alertPolicyEnvOf } from '../shared/config/alert-policy-env.ts';
+import { optionalEnv } from '../shared/config/env.ts';
+import type { FunctionEnvironment } from '../shared/contracts/env-vars.ts';
+import { DEFAULT_GRAPH_API_VERSION } from '../shared/contracts/graph-api.ts';
 import { EventQueue } from '../shared/queue/event-queue.ts';
 import { AlertFeed, type AlertFeed as AlertFeedType, type ReceivedAlert } from './alert-feed.ts';
 import { apiGatewayEventOf, RequestTooLargeError, writeResult } from './api-gateway-adapter.ts';
@@ -133,9 +136,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
     process.env.AWS_ENDPOINT_URL_S3 = objects.endpoint;
     Object.assign(process.env, {
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    });
+      POWERTOOLS_METRICS_DISABLED: optionalEnv('POWERTOOLS_METRICS_DISABLED') ?? 'true',
+      POWERTOOLS_LOG_LEVEL: optionalEnv('POWERTOOLS_LOG_LEVEL') ?? 'WARN',
+    } satisfies FunctionEnvironment);
     const resources = await provisionLocalResources({
       prefix: 'local',
       appSecret: options.appSecret,
@@ -145,6 +148,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       maxReceiveCount: 5,
     });
     const wabaIds = options.wabaIds ?? [];
+    // What the stack sets on AWS, under the same contract names (shared/contracts/env-vars.ts).
     Object.assign(process.env, {
       EVENT_QUEUE_URL: resources.eventQueueUrl,
       APP_SECRET_NAME: resources.appSecretName,
@@ -154,7 +158,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ALERT_TOPIC_ARN: resources.alertTopicArn,
       GRAPH_TOKEN_SECRET_NAME: resources.graphTokenSecretName,
       WABA_IDS: wabaIds.join(','),
-      GRAPH_API_VERSION: options.graphApiVersion ?? 'v24.0',
+      GRAPH_API_VERSION: options.graphApiVersion ?? DEFAULT_GRAPH_API_VERSION,
       ...(options.graphApiBaseUrl ? { GRAPH_API_BASE_URL: options.graphApiBaseUrl } : {}),
       POLL_INTERVAL_MINUTES: String((options.pollIntervalSeconds ?? 60) / 60),
       ...alertPolicyEnvOf({
@@ -172,7 +176,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ALERT_CLAIM_TIMEOUT_SECONDS: '60',
       // ...but a claim from before this start was made by a run that is gone (Ctrl-C, kill -9): stale at once.
       ALERT_CLAIMS_STALE_BEFORE: String(Date.now()),
-    });
+    } satisfies FunctionEnvironment);
 
     // The Lambda handlers themselves, imported once their environment is set.
     const ingest: { handler: HttpHandler } = await import('../functions/ingest/handler.ts');

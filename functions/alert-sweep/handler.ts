@@ -3,7 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { alertPolicyFromEnv } from '../../shared/config/alert-policy-env.ts';
-import { optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
+import { optionalEnv, optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
@@ -22,7 +22,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 const counters = powertoolsCounters();
 const store = new StateStore(doc, requiredEnv('TABLE_NAME'));
 const outbox = new DynamoDbAlertOutbox(doc, requiredEnv('TABLE_NAME'));
-const alertClaimTimeoutMs = Number(process.env.ALERT_CLAIM_TIMEOUT_SECONDS ?? '60') * 1000;
+const alertClaimTimeoutMs = Number(optionalEnv('ALERT_CLAIM_TIMEOUT_SECONDS') ?? '60') * 1000;
 const publisher = new AlertPublisher(new SNSClient({}), requiredEnv('ALERT_TOPIC_ARN'));
 const alertPolicy = alertPolicyFromEnv();
 const processor = new EventProcessor({
@@ -33,11 +33,11 @@ const processor = new EventProcessor({
   logger,
   counters,
   alertClaimTimeoutMs,
-  claimsStaleBefore: optionalEpochMs(process.env.ALERT_CLAIMS_STALE_BEFORE),
+  claimsStaleBefore: optionalEpochMs(optionalEnv('ALERT_CLAIMS_STALE_BEFORE')),
 });
 // Twice the claim: a processor that is still publishing holds a fresh claim anyway; this spares it the read.
 const minAgeMs =
-  Number(process.env.OWED_ALERTS_MIN_AGE_SECONDS ?? String((2 * alertClaimTimeoutMs) / 1000)) * 1000;
+  Number(optionalEnv('OWED_ALERTS_MIN_AGE_SECONDS') ?? String((2 * alertClaimTimeoutMs) / 1000)) * 1000;
 
 /**
  * Runs on a schedule (every minute on AWS, on a timer locally): what messages that gave up still owe, then the

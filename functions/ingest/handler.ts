@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { requiredEnv } from '../../shared/config/env.ts';
+import { optionalEnv, requiredEnv } from '../../shared/config/env.ts';
 import { S3ParkedChangeStore } from '../../shared/parking/parked-changes.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
@@ -24,7 +24,7 @@ const ingest = createIngestHandler({
   logger,
   counters: powertoolsCounters(),
   // Message tracking (README, "Traffic signals"): opt-in, it costs DynamoDB writes per message.
-  tracking: process.env.TRACK_MESSAGES === 'true' ? { queue } : undefined,
+  tracking: optionalEnv('TRACK_MESSAGES') === 'true' ? { queue } : undefined,
 });
 
 export const handler = async (event: APIGatewayProxyEventV2, context?: Context) => {

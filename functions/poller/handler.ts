@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { requiredEnv } from '../../shared/config/env.ts';
+import { functionEnv, requiredEnv } from '../../shared/config/env.ts';
 import { GraphClient } from '../../shared/graph/graph-client.ts';
 import { discoverWabas } from '../../shared/graph/waba-discovery.ts';
 import { logger } from '../../shared/powertools/logger.ts';
@@ -15,7 +15,7 @@ import { pollerSettingsFromEnv } from './poller-settings.ts';
 
 /* The scheduled planner: finds the WABAs, puts one poll job per WABA on the poll-jobs queue. */
 
-const settings = pollerSettingsFromEnv(process.env);
+const settings = pollerSettingsFromEnv(functionEnv());
 const registry = new DynamoDbWabaRegistry(
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
   requiredEnv('WABA_REGISTRY_TABLE'),

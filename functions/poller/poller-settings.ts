@@ -1,8 +1,6 @@
+import type { FunctionEnvironment, SettingEnvVar } from '../../shared/contracts/env-vars.ts';
+import { DEFAULT_GRAPH_API_BASE_URL, DEFAULT_GRAPH_API_VERSION } from '../../shared/contracts/graph-api.ts';
 import { HOURLY_CALL_BUDGET } from './call-budget.ts';
-
-/** The Graph API version polled when none is configured. */
-export const DEFAULT_GRAPH_API_VERSION = 'v24.0';
-export const DEFAULT_GRAPH_API_BASE_URL = 'https://graph.facebook.com';
 
 export interface PollerSettings {
   /** An explicit list of WABAs; empty means discover them each run. */
@@ -18,12 +16,13 @@ export interface PollerSettings {
 }
 
 /** Reads and checks the poller's settings; a bad value fails the cold start with what to fix. */
-export function pollerSettingsFromEnv(env: Record<string, string | undefined>): PollerSettings {
+export function pollerSettingsFromEnv(env: FunctionEnvironment): PollerSettings {
   const wabaIds = idsOf(env, 'WABA_IDS', 'a WhatsApp Business Account id');
   const excludeWabaIds = idsOf(env, 'EXCLUDE_WABA_IDS', 'a WhatsApp Business Account id');
   const businessIds = idsOf(env, 'BUSINESS_IDS', 'a business (portfolio) id');
   const version = env.GRAPH_API_VERSION?.trim() || DEFAULT_GRAPH_API_VERSION;
-  if (!/^v\d+\.\d+$/.test(version)) throw new Error(`GRAPH_API_VERSION "${version}" is not like v24.0`);
+  if (!/^v\d+\.\d+$/.test(version))
+    throw new Error(`GRAPH_API_VERSION "${version}" is not like ${DEFAULT_GRAPH_API_VERSION}`);
   const baseUrl = env.GRAPH_API_BASE_URL?.trim() || DEFAULT_GRAPH_API_BASE_URL;
   try {
     new URL(baseUrl);
@@ -38,7 +37,7 @@ export function pollerSettingsFromEnv(env: Record<string, string | undefined>): 
   return { wabaIds, excludeWabaIds, businessIds, version, baseUrl, intervalMinutes, hourlyCallBudget };
 }
 
-function idsOf(env: Record<string, string | undefined>, name: string, what: string): string[] {
+function idsOf(env: FunctionEnvironment, name: SettingEnvVar, what: string): string[] {
   const ids = (env[name] ?? '')
     .split(',')
     .map((id) => id.trim())

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { requiredEnv } from '../../shared/config/env.ts';
+import { functionEnv, requiredEnv } from '../../shared/config/env.ts';
 import { GraphClient } from '../../shared/graph/graph-client.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
@@ -15,7 +15,7 @@ import { pollerSettingsFromEnv } from './poller-settings.ts';
 
 /* A poll worker: the poll-jobs queue's consumer, one WABA per message, at most POLL_CONCURRENCY instances. */
 
-const settings = pollerSettingsFromEnv(process.env);
+const settings = pollerSettingsFromEnv(functionEnv());
 const registry = new DynamoDbWabaRegistry(
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
   requiredEnv('WABA_REGISTRY_TABLE'),

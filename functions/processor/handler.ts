@@ -4,7 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { alertPolicyFromEnv } from '../../shared/config/alert-policy-env.ts';
-import { optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
+import { optionalEnv, optionalEpochMs, requiredEnv } from '../../shared/config/env.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
@@ -27,9 +27,9 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
 const counters = powertoolsCounters();
-const historyTtlDays = Number(process.env.HISTORY_TTL_DAYS ?? '0');
+const historyTtlDays = Number(optionalEnv('HISTORY_TTL_DAYS') ?? '0');
 // Above the 30 s Lambda timeout, below the queue's 180 s visibility timeout (README, "The processor Lambda").
-const alertClaimTimeoutMs = Number(process.env.ALERT_CLAIM_TIMEOUT_SECONDS ?? '60') * 1000;
+const alertClaimTimeoutMs = Number(optionalEnv('ALERT_CLAIM_TIMEOUT_SECONDS') ?? '60') * 1000;
 const processor = new EventProcessor({
   store: new StateStore(doc, requiredEnv('TABLE_NAME')),
   outbox: new DynamoDbAlertOutbox(doc, requiredEnv('TABLE_NAME')),
@@ -39,7 +39,7 @@ const processor = new EventProcessor({
   counters,
   historyTtlDays: historyTtlDays > 0 ? historyTtlDays : undefined,
   alertClaimTimeoutMs,
-  claimsStaleBefore: optionalEpochMs(process.env.ALERT_CLAIMS_STALE_BEFORE),
+  claimsStaleBefore: optionalEpochMs(optionalEnv('ALERT_CLAIMS_STALE_BEFORE')),
   alertPolicy: alertPolicyFromEnv(),
 });
 const trafficProcessor = new TrafficProcessor({
@@ -50,8 +50,8 @@ const trafficProcessor = new TrafficProcessor({
 const metricsReader = new MetricsReader(doc, requiredEnv('TABLE_NAME'));
 const trafficWarnings = {
   firstResponseTargetSeconds:
-    Number(process.env.FIRST_RESPONSE_TARGET_SECONDS) > 0
-      ? Number(process.env.FIRST_RESPONSE_TARGET_SECONDS)
+    Number(optionalEnv('FIRST_RESPONSE_TARGET_SECONDS')) > 0
+      ? Number(optionalEnv('FIRST_RESPONSE_TARGET_SECONDS'))
       : FIRST_RESPONSE.defaultTargetSeconds,
 };
 const insightsStore = new DynamoDbTemplateInsightsStore(doc, requiredEnv('TABLE_NAME'));

@@ -17,6 +17,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  METRICS_NAMESPACE,
+  type MetricDimension,
+  type MetricName,
+  SERVICE_DIMENSION,
+} from '../../shared/contracts/metric-names.ts';
+import { SERVICE_NAMES, type ServiceName } from '../../shared/contracts/service-names.ts';
 
 export interface ObservabilityProps {
   readonly topic: ITopic;
@@ -28,8 +35,30 @@ export interface ObservabilityProps {
   readonly pollRateMinutes?: number;
 }
 
-const NAMESPACE = 'WhatsAppQualityMonitor';
 const FIVE_MINUTES = Duration.minutes(5);
+
+/** A metric a function emits through `Counters`: only names it can emit, in the namespace it emits them to. */
+function emitted(
+  service: ServiceName,
+  metricName: MetricName,
+  options: {
+    readonly statistic: string;
+    readonly period: Duration;
+    readonly label?: string;
+    readonly dimension?: { readonly name: MetricDimension; readonly value: string };
+  },
+): Metric {
+  const { dimension, ...rest } = options;
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: {
+      [SERVICE_DIMENSION]: service,
+      ...(dimension ? { [dimension.name]: dimension.value } : {}),
+    },
+    ...rest,
+  });
+}
 
 /** Alarms to the alert topic, and a dashboard of the pipeline's key figures. */
 export class Observability extends Construct {
@@ -96,14 +125,8 @@ export class Observability extends Construct {
     );
     if (props.pollRateMinutes !== undefined) {
       const period = Duration.minutes(props.pollRateMinutes * 2);
-      const poller = (metricName: string, statistic: string) =>
-        new Metric({
-          namespace: NAMESPACE,
-          metricName,
-          dimensionsMap: { service: 'quality-poller' },
-          period,
-          statistic,
-        });
+      const poller = (metricName: MetricName, statistic: string) =>
+        emitted(SERVICE_NAMES.poller, metricName, { period, statistic });
       // The planner counts the WABAs without a successful poll for two periods (and logs which); no plan at
       // all in two periods means the planner itself is not running, which alarms too.
       alarm(
@@ -130,13 +153,7 @@ export class Observability extends Construct {
     const owedAlerts = alarm(
       'owed-alerts-not-published',
       'Alerts are owed and could not be published for 15 minutes: see README "Owed alerts"',
-      new Metric({
-        namespace: NAMESPACE,
-        metricName: 'OwedAlertEventsFailed',
-        dimensionsMap: { service: 'quality-alert-sweep' },
-        period: FIVE_MINUTES,
-        statistic: 'Sum',
-      }),
+      emitted(SERVICE_NAMES.alertSweep, 'OwedAlertEventsFailed', { period: FIVE_MINUTES, statistic: 'Sum' }),
       1,
       { periods: 3 },
     );
@@ -145,25 +162,16 @@ export class Observability extends Construct {
     alarm(
       'webhook-forged-requests',
       'More than 1,500 unsigned or forged webhook requests in 5 minutes: see README "Unsigned floods"',
-      new Metric({
-        namespace: NAMESPACE,
-        metricName: 'DeliveriesRejected',
-        dimensionsMap: { service: 'quality-ingest', reason: 'invalid_signature' },
+      emitted(SERVICE_NAMES.ingest, 'DeliveriesRejected', {
         period: FIVE_MINUTES,
         statistic: 'Sum',
+        dimension: { name: 'reason', value: 'invalid_signature' },
       }),
       1_500,
     );
 
-    const custom = (service: string, metricName: string, label = metricName) =>
-      new Metric({
-        namespace: NAMESPACE,
-        metricName,
-        dimensionsMap: { service },
-        period: FIVE_MINUTES,
-        statistic: 'Sum',
-        label,
-      });
+    const custom = (service: ServiceName, metricName: MetricName, label: string = metricName) =>
+      emitted(service, metricName, { period: FIVE_MINUTES, statistic: 'Sum', label });
     this.dashboard = new Dashboard(this, 'dashboard', {
       dashboardName: `whatsapp-quality-${Aws.STACK_NAME}`.slice(0, 255),
     });
@@ -180,9 +188,9 @@ export class Observability extends Construct {
       new GraphWidget({
         title: 'Webhook deliveries',
         left: [
-          custom('quality-ingest', 'DeliveriesReceived'),
-          custom('quality-ingest', 'EventsEnqueued'),
-          custom('quality-ingest', 'ChangesIgnored'),
+          custom(SERVICE_NAMES.ingest, 'DeliveriesReceived'),
+          custom(SERVICE_NAMES.ingest, 'EventsEnqueued'),
+          custom(SERVICE_NAMES.ingest, 'ChangesIgnored'),
         ],
         width: 8,
       }),
@@ -195,10 +203,10 @@ export class Observability extends Construct {
       new GraphWidget({
         title: 'Processor',
         left: [
-          custom('quality-processor', 'EventsApplied'),
-          custom('quality-processor', 'EventsLate'),
-          custom('quality-processor', 'EventsDuplicate'),
-          custom('quality-processor', 'StateConflicts'),
+          custom(SERVICE_NAMES.processor, 'EventsApplied'),
+          custom(SERVICE_NAMES.processor, 'EventsLate'),
+          custom(SERVICE_NAMES.processor, 'EventsDuplicate'),
+          custom(SERVICE_NAMES.processor, 'StateConflicts'),
         ],
         width: 8,
       }),
@@ -206,17 +214,17 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Alerts published',
-        left: [custom('quality-processor', 'AlertsPublished')],
+        left: [custom(SERVICE_NAMES.processor, 'AlertsPublished')],
         width: 8,
       }),
       new GraphWidget({
         title: 'Poller: calls and drift (changes no webhook reported)',
         left: [
-          custom('quality-poller', 'GraphApiCalls'),
-          custom('quality-poller', 'PollJobsQueued'),
-          custom('quality-poller', 'WabasNotPolledRecently'),
+          custom(SERVICE_NAMES.poller, 'GraphApiCalls'),
+          custom(SERVICE_NAMES.poller, 'PollJobsQueued'),
+          custom(SERVICE_NAMES.poller, 'WabasNotPolledRecently'),
         ],
-        right: [custom('quality-processor', 'PollDrift')],
+        right: [custom(SERVICE_NAMES.processor, 'PollDrift')],
         width: 8,
       }),
       new GraphWidget({

@@ -2,13 +2,13 @@ import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AlertPolicyConfig, alertPolicyEnvOf } from '../../shared/config/alert-policy-env.ts';
+import { SERVICE_NAMES } from '../../shared/contracts/service-names.ts';
 import { TABLE_SCHEMA } from '../../shared/store/table-schema.ts';
 import { MonitorFunction } from './monitor-function.ts';
 
@@ -81,13 +81,11 @@ export class Pipeline extends Construct {
     this.processor = new MonitorFunction(this, 'processor-fn', {
       entry: 'functions/processor/handler.ts',
       description: 'Applies quality events to DynamoDB and publishes alerts',
-      serviceName: 'quality-processor',
+      serviceName: SERVICE_NAMES.processor,
       logLevel: props.logLevel,
       logRetentionDays: props.logRetentionDays,
       timeout: PROCESSOR_TIMEOUT,
       environment: {
-        TABLE_NAME: this.table.tableName,
-        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         HISTORY_TTL_DAYS: String(props.historyRetentionDays),
         ...alertPolicyEnvOf(props.alertPolicy),
         ...(props.firstResponseTargetSeconds
@@ -97,8 +95,8 @@ export class Pipeline extends Construct {
     });
     // Exactly what the processor calls (GetItem, TransactWriteItems of Put/Update and the Delete of an incident a
     // late event made disappear, UpdateItem): no BatchWrite, no Scan.
-    this.processor.addToRolePolicy(
-      new PolicyStatement({
+    this.processor
+      .bindTable(this.table, {
         actions: [
           'dynamodb:GetItem',
           'dynamodb:PutItem',
@@ -108,38 +106,25 @@ export class Pipeline extends Construct {
           // The trailing days of template insights and of a number's traffic counters the early warnings compare with.
           'dynamodb:Query',
         ],
-        resources: [this.table.tableArn],
-      }),
-    );
-    props.alertTopic.grantPublish(this.processor);
+      })
+      .bindTopicForPublishing(props.alertTopic);
 
     this.alertSweep = new MonitorFunction(this, 'alert-sweep-fn', {
       entry: 'functions/alert-sweep/handler.ts',
       description: 'Publishes alerts that events still owe after their message left the queue',
-      serviceName: 'quality-alert-sweep',
+      serviceName: SERVICE_NAMES.alertSweep,
       logLevel: props.logLevel,
       logRetentionDays: props.logRetentionDays,
       timeout: Duration.minutes(1),
-      environment: {
-        TABLE_NAME: this.table.tableName,
-        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
-        ...alertPolicyEnvOf(props.alertPolicy),
-      },
+      environment: alertPolicyEnvOf(props.alertPolicy),
     });
     // Lists owed and held events on the index, then claims and strikes off like the processor; records digests.
-    this.alertSweep.addToRolePolicy(
-      new PolicyStatement({
+    this.alertSweep
+      .bindTable(this.table, {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    this.alertSweep.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${this.table.tableArn}/index/${TABLE_SCHEMA.gsi1.name}`],
-      }),
-    );
-    props.alertTopic.grantPublish(this.alertSweep);
+        index: { name: TABLE_SCHEMA.gsi1.name, actions: ['dynamodb:Query'] },
+      })
+      .bindTopicForPublishing(props.alertTopic);
     new Rule(this, 'alert-sweep-schedule', {
       description: 'Runs the owed-alerts sweep and publishes digests whose window ended',
       schedule: Schedule.rate(ALERT_SWEEP_RATE),

@@ -6,6 +6,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../../shared/contracts/service-names.ts';
 import { MonitorFunction } from './monitor-function.ts';
 
 export interface PollerProps {
@@ -47,12 +48,11 @@ export class Poller extends Construct {
   constructor(scope: Construct, id: string, props: PollerProps) {
     super(scope, id);
     const common = {
-      serviceName: 'quality-poller',
+      serviceName: SERVICE_NAMES.poller,
       logLevel: props.logLevel,
       logRetentionDays: props.logRetentionDays,
     };
     const settings = {
-      GRAPH_TOKEN_SECRET_NAME: props.graphToken.secretArn,
       GRAPH_API_VERSION: props.graphApiVersion,
       POLL_INTERVAL_MINUTES: String(props.rateMinutes),
       POLL_CALL_BUDGET_PER_HOUR: String(props.hourlyCallBudget),
@@ -91,28 +91,28 @@ export class Poller extends Construct {
         WABA_IDS: props.wabaIds.join(','),
         EXCLUDE_WABA_IDS: props.excludeWabaIds.join(','),
         BUSINESS_IDS: props.businessIds.join(','),
-        WABA_REGISTRY_TABLE: this.registry.tableName,
-        POLL_JOB_QUEUE_URL: this.jobQueue.queueUrl,
       },
     });
-    props.graphToken.grantRead(this.fn);
-    this.jobQueue.grantSendMessages(this.fn);
-    this.registry.grant(this.fn, 'dynamodb:Scan', 'dynamodb:UpdateItem');
+    this.fn
+      .bindSecret(props.graphToken, 'GRAPH_TOKEN_SECRET_NAME')
+      .bindQueueForSending(this.jobQueue, 'POLL_JOB_QUEUE_URL')
+      .bindTable(this.registry, { actions: ['dynamodb:Scan', 'dynamodb:UpdateItem'] }, 'WABA_REGISTRY_TABLE');
 
     this.worker = new MonitorFunction(this, 'poll-worker-fn', {
       ...common,
       entry: 'functions/poller/worker-handler.ts',
       description: 'Polls one WABA per job: phone numbers and templates from the Graph API',
       timeout: POLL_WORKER_TIMEOUT,
-      environment: {
-        ...settings,
-        EVENT_QUEUE_URL: props.queue.queueUrl,
-        WABA_REGISTRY_TABLE: this.registry.tableName,
-      },
+      environment: settings,
     });
-    props.graphToken.grantRead(this.worker);
-    props.queue.grantSendMessages(this.worker);
-    this.registry.grant(this.worker, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.worker
+      .bindSecret(props.graphToken, 'GRAPH_TOKEN_SECRET_NAME')
+      .bindQueueForSending(props.queue, 'EVENT_QUEUE_URL')
+      .bindTable(
+        this.registry,
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+        'WABA_REGISTRY_TABLE',
+      );
     this.worker.addEventSource(
       new SqsEventSource(this.jobQueue, {
         batchSize: 10,

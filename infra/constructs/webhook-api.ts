@@ -4,12 +4,12 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../../shared/contracts/service-names.ts';
 import { MonitorFunction, retentionOf } from './monitor-function.ts';
 
 export interface WebhookApiProps {
@@ -43,37 +43,26 @@ export class WebhookApi extends Construct {
     this.ingest = new MonitorFunction(this, 'ingest-fn', {
       entry: 'functions/ingest/handler.ts',
       description: 'Meta webhook: handshake, signature check, events to SQS',
-      serviceName: 'quality-ingest',
+      serviceName: SERVICE_NAMES.ingest,
       logLevel: props.logLevel,
       logRetentionDays: props.logRetentionDays,
-      environment: {
-        EVENT_QUEUE_URL: props.queue.queueUrl,
-        APP_SECRET_NAME: props.appSecret.secretArn,
-        VERIFY_TOKEN_SECRET_NAME: props.verifyToken.secretArn,
-        PARKED_CHANGES_BUCKET: props.parkedChanges.bucketName,
-        ...(props.trackMessages ? { TRACK_MESSAGES: 'true' } : {}),
-      },
+      environment: props.trackMessages ? { TRACK_MESSAGES: 'true' } : {},
     });
-    props.queue.grantSendMessages(this.ingest);
-    // Writes parked deliveries, never reads, lists or deletes them.
-    this.ingest.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [props.parkedChanges.arnForObjects('parked/*')],
-      }),
-    );
-    props.appSecret.grantRead(this.ingest);
-    props.verifyToken.grantRead(this.ingest);
+    this.ingest
+      .bindQueueForSending(props.queue, 'EVENT_QUEUE_URL')
+      // Writes parked deliveries, never reads, lists or deletes them.
+      .bindBucketForPutting(props.parkedChanges, 'parked/*', 'PARKED_CHANGES_BUCKET')
+      .bindSecret(props.appSecret, 'APP_SECRET_NAME')
+      .bindSecret(props.verifyToken, 'VERIFY_TOKEN_SECRET_NAME');
 
     this.reader = new MonitorFunction(this, 'read-api-fn', {
       entry: 'functions/api/handler.ts',
       description: 'Read API: phone numbers, templates, alerts, history',
-      serviceName: 'quality-read-api',
+      serviceName: SERVICE_NAMES.readApi,
       logLevel: props.logLevel,
       logRetentionDays: props.logRetentionDays,
-      environment: { TABLE_NAME: props.table.tableName },
     });
-    props.table.grantReadData(this.reader);
+    this.reader.bindTable(props.table, 'read');
 
     this.api = new HttpApi(this, 'http-api', {
       description: 'WhatsApp quality monitor: Meta webhook and read API',

@@ -1,13 +1,11 @@
 import { type AlertPolicySettings, DEFAULT_ALERT_POLICY } from '../alerts/alert-policy.ts';
+import { ALERT_POLICY_ENV, type FunctionEnvironment } from '../contracts/env-vars.ts';
+import { functionEnv } from './env.ts';
 
-/** The environment variables of the alert policy, named once for the stack, `npm start` and the handlers. */
-export const ALERT_POLICY_ENV = {
-  digestThreshold: 'ALERT_DIGEST_THRESHOLD',
-  digestWindowSeconds: 'ALERT_DIGEST_WINDOW_SECONDS',
-  flapAlternations: 'ALERT_FLAP_ALTERNATIONS',
-  flapWindowHours: 'ALERT_FLAP_WINDOW_HOURS',
-  reminderHours: 'ALERT_REMINDER_HOURS',
-} as const;
+/** The alert policy's variables, named in the contracts; re-exported for the code that reads them by field. */
+export { ALERT_POLICY_ENV };
+
+type AlertPolicyEnvVar = (typeof ALERT_POLICY_ENV)[keyof typeof ALERT_POLICY_ENV];
 
 /** The settings in the units people write them in (README's context table). */
 export interface AlertPolicyConfig {
@@ -26,17 +24,18 @@ export const DEFAULT_ALERT_POLICY_CONFIG: AlertPolicyConfig = {
   reminderHours: DEFAULT_ALERT_POLICY.reminderMs / 3_600_000,
 };
 
-export function alertPolicyEnvOf(config: AlertPolicyConfig): Record<string, string> {
-  return Object.fromEntries(
-    (Object.keys(ALERT_POLICY_ENV) as (keyof AlertPolicyConfig)[]).map((key) => [
-      ALERT_POLICY_ENV[key],
-      String(config[key]),
-    ]),
-  );
+export function alertPolicyEnvOf(config: AlertPolicyConfig): Record<AlertPolicyEnvVar, string> {
+  return {
+    [ALERT_POLICY_ENV.digestThreshold]: String(config.digestThreshold),
+    [ALERT_POLICY_ENV.digestWindowSeconds]: String(config.digestWindowSeconds),
+    [ALERT_POLICY_ENV.flapAlternations]: String(config.flapAlternations),
+    [ALERT_POLICY_ENV.flapWindowHours]: String(config.flapWindowHours),
+    [ALERT_POLICY_ENV.reminderHours]: String(config.reminderHours),
+  };
 }
 
 /** The policy from the environment; an unset or unreadable value takes its default. */
-export function alertPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): AlertPolicySettings {
+export function alertPolicyFromEnv(env: FunctionEnvironment = functionEnv()): AlertPolicySettings {
   const read = (key: keyof AlertPolicyConfig) => {
     const value = Number(env[ALERT_POLICY_ENV[key]]);
     const raw = env[ALERT_POLICY_ENV[key]];

@@ -1,15 +1,25 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { optionalEnv } from '../config/env.ts';
+import { METRICS_NAMESPACE, type MetricDimension, type MetricName } from '../contracts/metric-names.ts';
+import { DEFAULT_SERVICE_NAME } from '../contracts/service-names.ts';
 
 /** EMF metrics, flushed once per invocation by each handler. */
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'WhatsAppQualityMonitor',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'whatsapp-quality-monitor',
+  namespace: optionalEnv('POWERTOOLS_METRICS_NAMESPACE') ?? METRICS_NAMESPACE,
+  serviceName: optionalEnv('POWERTOOLS_SERVICE_NAME') ?? DEFAULT_SERVICE_NAME,
 });
 
 /** The counting that handlers do: small enough to fake in tests, backed by Powertools in Lambda. */
 export interface Counters {
-  /** Adds to a count metric; with a dimension it is published as its own metric (e.g. rejected by reason). */
-  count(name: string, value: number, dimension?: { readonly name: string; readonly value: string }): void;
+  /**
+   * Adds to a count metric; with a dimension it is published as its own metric (e.g. rejected by reason). Only
+   * the names in `METRIC_NAMES`: the ones the dashboard and alarms can read.
+   */
+  count(
+    name: MetricName,
+    value: number,
+    dimension?: { readonly name: MetricDimension; readonly value: string },
+  ): void;
   flush(): void;
 }
 

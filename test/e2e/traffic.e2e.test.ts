@@ -2,17 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
 import { postWebhook } from '../../local/webhook-client.ts';
 import { readFixture } from '../support/fixtures.ts';
+import { setFunctionEnv } from '../support/function-env.ts';
 import { APP_SECRET, deadLetterDepth, VERIFY_TOKEN, waitUntilQuiet } from './e2e-support.ts';
 
 /* Message tracking through the local pipeline: signed `messages` webhooks in, metrics out of the read API. */
 
 let pipeline: LocalPipeline;
-let trackingBefore: string | undefined;
+let undoTracking = () => {};
 
 beforeAll(async () => {
-  trackingBefore = process.env.TRACK_MESSAGES;
   // Read by the ingest handler when the pipeline imports it.
-  process.env.TRACK_MESSAGES = 'true';
+  undoTracking = setFunctionEnv({ TRACK_MESSAGES: 'true' });
   pipeline = await startLocalPipeline({
     port: 0,
     appSecret: APP_SECRET,
@@ -23,8 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pipeline?.stop();
-  if (trackingBefore === undefined) delete process.env.TRACK_MESSAGES;
-  else process.env.TRACK_MESSAGES = trackingBefore;
+  undoTracking();
 });
 
 const PHONE = '102290129340398:15550783881';

@@ -7,6 +7,7 @@ import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
 import { metaSignatureOf } from '../../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
+import { setFunctionEnv } from '../support/function-env.ts';
 import {
   createQueue,
   createSecret,
@@ -37,11 +38,13 @@ beforeAll(async () => {
   queueUrl = await createQueue(sqs, `${run}-events`);
   await createSecret(secrets, `${run}/app-secret`, APP_SECRET);
   await createSecret(secrets, `${run}/verify-token`, VERIFY_TOKEN);
-  process.env.EVENT_QUEUE_URL = queueUrl;
   await new S3Client({}).send(new CreateBucketCommand({ Bucket: `${run}-parked` }));
-  process.env.PARKED_CHANGES_BUCKET = `${run}-parked`;
-  process.env.APP_SECRET_NAME = `${run}/app-secret`;
-  process.env.VERIFY_TOKEN_SECRET_NAME = `${run}/verify-token`;
+  setFunctionEnv({
+    EVENT_QUEUE_URL: queueUrl,
+    PARKED_CHANGES_BUCKET: `${run}-parked`,
+    APP_SECRET_NAME: `${run}/app-secret`,
+    VERIFY_TOKEN_SECRET_NAME: `${run}/verify-token`,
+  });
   ({ handler } = await import('../../functions/ingest/handler.ts'));
 });
 

@@ -9,6 +9,7 @@ import { SqsEventSource } from '../../local/sqs-event-source.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { queueMessageBody } from '../../shared/queue/queue-message.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
+import { setFunctionEnv } from '../support/function-env.ts';
 import { drainQueue, useLocalAws } from '../support/local-aws.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 import { change, eventOf, eventsOf } from '../support/webhook-builders.ts';
@@ -28,8 +29,7 @@ beforeAll(async () => {
     visibilityTimeoutSeconds: 1,
     maxReceiveCount: 2,
   });
-  process.env.TABLE_NAME = resources.tableName;
-  process.env.ALERT_TOPIC_ARN = resources.alertTopicArn;
+  setFunctionEnv({ TABLE_NAME: resources.tableName, ALERT_TOPIC_ARN: resources.alertTopicArn });
   ({ handler } = await import('../../functions/processor/handler.ts'));
 });
 

@@ -1,3 +1,4 @@
+import type { MetricName } from '../../shared/contracts/metric-names.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 
@@ -15,13 +16,19 @@ export function recordingLogger(): AppLogger & { readonly lines: RecordedLog[]; 
   return { lines, info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
 }
 
-export function recordingCounters(): Counters & { readonly totals: Map<string, number>; flushes: number } {
-  const totals = new Map<string, number>();
-  const recorder = {
+/** A count's key: its name, or `name{dimension=value}`; only emitted names, so a misspelt expectation does not compile. */
+export type RecordedCount = MetricName | `${MetricName}{${string}}`;
+
+export function recordingCounters(): Counters & {
+  readonly totals: Map<RecordedCount, number>;
+  flushes: number;
+} {
+  const totals = new Map<RecordedCount, number>();
+  const recorder: Counters & { readonly totals: Map<RecordedCount, number>; flushes: number } = {
     totals,
     flushes: 0,
-    count(name: string, value: number, dimension?: { name: string; value: string }) {
-      const key = dimension ? `${name}{${dimension.name}=${dimension.value}}` : name;
+    count(name, value, dimension) {
+      const key: RecordedCount = dimension ? `${name}{${dimension.name}=${dimension.value}}` : name;
       totals.set(key, (totals.get(key) ?? 0) + value);
     },
     flush() {

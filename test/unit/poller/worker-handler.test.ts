@@ -3,8 +3,9 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphApiStub, startGraphApiStub } from '../../../local/graph-api-stub.ts';
+import { setFunctionEnv } from '../../support/function-env.ts';
 import { fixtureWaba } from '../../support/graph-fixtures.ts';
 
 /* The poll worker Lambda as SQS invokes it: a batch of jobs, one WABA each, partial batch failures. */
@@ -18,13 +19,16 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const secrets = mockClient(SecretsManagerClient);
 let stub: GraphApiStub;
 let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let undoEnv = () => {};
 
 beforeAll(async () => {
   stub = await startGraphApiStub({ token: TOKEN, wabas: { [OK]: fixtureWaba(), [FAILING]: fixtureWaba() } });
-  vi.stubEnv('GRAPH_API_BASE_URL', stub.url);
-  vi.stubEnv('GRAPH_TOKEN_SECRET_NAME', 'graph-token');
-  vi.stubEnv('EVENT_QUEUE_URL', 'http://sqs.local/000000000000/events');
-  vi.stubEnv('WABA_REGISTRY_TABLE', 'registry');
+  undoEnv = setFunctionEnv({
+    GRAPH_API_BASE_URL: stub.url,
+    GRAPH_TOKEN_SECRET_NAME: 'graph-token',
+    EVENT_QUEUE_URL: 'http://sqs.local/000000000000/events',
+    WABA_REGISTRY_TABLE: 'registry',
+  });
   secrets.on(GetSecretValueCommand).resolves({ SecretString: TOKEN });
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   dynamo.on(GetCommand).resolves({});
@@ -37,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stub.close();
-  vi.unstubAllEnvs();
+  undoEnv();
 });
 
 const record = (messageId: string, body: string): SQSRecord =>
