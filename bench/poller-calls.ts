@@ -1,7 +1,7 @@
-import { runPoll } from '../functions/poller/poll-run.ts';
 import { PAGE_SIZE } from '../functions/poller/poll-waba.ts';
 import { startGraphApiStub } from '../local/graph-api-stub.ts';
 import { GraphClient } from '../shared/graph/graph-client.ts';
+import { runPoll } from '../test/support/sequential-poll.ts';
 import { printTable } from './measure.ts';
 
 /** Graph API calls per poll run for N phone numbers and M templates, next to the minimum paging allows. */

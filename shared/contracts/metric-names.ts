@@ -46,7 +46,6 @@ export const METRIC_NAMES = [
   'FlapSummariesPublished',
   // poller: the planner and the workers
   'PollRunsPlanned',
-  'PollRunsSucceeded',
   'PollJobsQueued',
   'WabasAppeared',
   'WabasDisappeared',

@@ -3,7 +3,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runPoll } from '../../functions/poller/poll-run.ts';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
 import { eventsOfMessage } from '../../functions/processor/queue-message.ts';
 import { type GraphApiStub, startGraphApiStub } from '../../local/graph-api-stub.ts';
@@ -17,6 +16,7 @@ import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { drainQueue, useLocalAws } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
+import { runPoll } from '../support/sequential-poll.ts';
 
 /* State changed only by a poll (no webhook): Graph API stand-in → poller → real SQS → processor → DynamoDB + SNS. */
 

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PollRunFailedError, runPoll } from '../../../functions/poller/poll-run.ts';
 import { phoneNumberFields } from '../../../functions/poller/poll-waba.ts';
 import { pollerSettingsFromEnv } from '../../../functions/poller/poller-settings.ts';
 import {
@@ -12,6 +11,7 @@ import { GraphClient } from '../../../shared/graph/graph-client.ts';
 import { readFixture } from '../../support/fixtures.ts';
 import { FIXTURE_PHONE_NUMBERS, FIXTURE_TEMPLATES, fixtureWaba } from '../../support/graph-fixtures.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';
+import { PollRunFailedError, runPoll } from '../../support/sequential-poll.ts';
 
 const TOKEN = 'EAAG-secret-graph-token-123';
 const WABA_A = '102290129340398';

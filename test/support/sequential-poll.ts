@@ -1,11 +1,9 @@
+import { HOURLY_CALL_BUDGET } from '../../functions/poller/call-budget.ts';
+import { pollWaba, type WabaPollResult } from '../../functions/poller/poll-waba.ts';
 import type { GraphClient } from '../../shared/graph/graph-client.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { EventQueue } from '../../shared/queue/event-queue.ts';
-import { HOURLY_CALL_BUDGET } from './call-budget.ts';
-import { pollWaba, type WabaPollResult } from './poll-waba.ts';
-
-export { HOURLY_CALL_BUDGET };
 
 export interface PollRunDependencies {
   readonly wabaIds: readonly string[];
@@ -27,9 +25,9 @@ export class PollRunFailedError extends Error {
 }
 
 /**
- * Polls a list of WABAs one after the other in this process, without budgets or a registry: what the
- * per-WABA call figures of `npm run bench` and the poll tests use. Scheduled runs fan out instead
- * (`planPollRun` puts one job per WABA on a queue, `runPollJob` polls one).
+ * Test and bench harness (not deployed): polls a list of WABAs one after the other in this process, without
+ * budgets or a registry, to exercise `pollWaba` per WABA (the per-WABA call figures of `npm run bench`, the poll
+ * tests). Scheduled runs fan out instead (`planPollRun` puts one job per WABA on a queue, `runPollJob` polls one).
  */
 export async function runPoll(deps: PollRunDependencies): Promise<WabaPollResult[]> {
   const results: WabaPollResult[] = [];
@@ -55,6 +53,5 @@ export async function runPoll(deps: PollRunDependencies): Promise<WabaPollResult
   if (results.length > 0 && failed.length === results.length) {
     throw new PollRunFailedError(`every WABA failed to poll (${failed.map((r) => r.wabaId).join(', ')})`);
   }
-  deps.counters.count('PollRunsSucceeded', 1);
   return results;
 }
