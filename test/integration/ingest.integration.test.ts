@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestHandler } from '../../functions/ingest/ingest-request.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import { S3ParkedChangeStore } from '../../shared/parking/parked-changes.ts';
@@ -8,12 +8,12 @@ import { metaSignatureOf } from '../../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import {
+  connectLocalAws,
   createQueue,
   createSecret,
   drainQueue,
   SecretsManagerClient,
   SQSClient,
-  useLocalAws,
 } from '../support/local-aws.ts';
 import { change, webhookBody } from '../support/webhook-builders.ts';
 
@@ -31,7 +31,7 @@ let sqs: SQSClient;
 let queueUrl: string;
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
+  connectLocalAws();
   sqs = new SQSClient({});
   const secrets = new SecretsManagerClient({});
   queueUrl = await createQueue(sqs, `${run}-events`);

@@ -1,20 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPoll } from '../../functions/poller/poll-run.ts';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
 import { eventsOfMessage } from '../../functions/processor/queue-message.ts';
 import { type GraphApiStub, startGraphApiStub } from '../../local/graph-api-stub.ts';
-import { type LocalResources, provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
+import { type LocalResources, subscribeInbox } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { GraphClient } from '../../shared/graph/graph-client.ts';
 import { EventQueue } from '../../shared/queue/event-queue.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
-import { drainQueue, useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, drainQueue, freshResources } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 
 /* State changed only by a poll (no webhook): Graph API stand-in → poller → real SQS → processor → DynamoDB + SNS. */
@@ -38,17 +36,11 @@ const phone = (quality: string, status = 'CONNECTED') => ({
 });
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  resources = await provisionLocalResources({
-    prefix: `poll-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
-  inbox = await subscribeInbox(resources.alertTopicArn, `poll-${Date.now()}-inbox`);
+  const doc = connectLocalAws();
+  const fresh = await freshResources('poll');
+  resources = fresh;
+  inbox = await subscribeInbox(resources.alertTopicArn, `${fresh.prefix}-inbox`);
   sqs = new SQSClient({});
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   readModel = new ReadModel(doc, resources.tableName);
   processor = new EventProcessor({
     store: new StateStore(doc, resources.tableName),

@@ -1,7 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { provisionLocalResources } from '../../local/provision.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 import { change, eventsOf } from '../support/webhook-builders.ts';
 
@@ -10,12 +9,8 @@ import { change, eventsOf } from '../support/webhook-builders.ts';
 let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  const resources = await provisionLocalResources({
-    prefix: `handler-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
+  connectLocalAws();
+  const resources = await freshResources('handler');
   process.env.TABLE_NAME = resources.tableName;
   process.env.ALERT_TOPIC_ARN = resources.alertTopicArn;
   ({ handler } = await import('../../functions/processor/handler.ts'));

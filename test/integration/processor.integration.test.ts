@@ -1,13 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sweepOwedAlerts } from '../../functions/alert-sweep/owed-alerts-sweep.ts';
 import { createReadApi } from '../../functions/api/read-api.ts';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
-import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
+import { subscribeInbox } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/alerts/alert-publisher.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
@@ -22,7 +21,7 @@ import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { foldEvents } from '../support/fold-events.ts';
 import { gate, settle } from '../support/in-memory-state-store.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 import { change, eventsOf, WABA, webhookBody } from '../support/webhook-builders.ts';
@@ -32,15 +31,11 @@ import { change, eventsOf, WABA, webhookBody } from '../support/webhook-builders
  * subscribed to the topic reads what was published).
  */
 
-let runCount = 0;
 let doc: DynamoDBDocumentClient;
 let sqs: SQSClient;
 
 beforeAll(() => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  doc = connectLocalAws();
   sqs = new SQSClient({});
 });
 
@@ -52,10 +47,8 @@ interface PublishedAlert {
 
 /** Fresh table, topic and inbox, and a processor wired to them. */
 async function pipeline(options: { failPublishes?: number; failPublishNumbers?: readonly number[] } = {}) {
-  runCount += 1;
-  const prefix = `proc-${Date.now()}-${runCount}`;
-  const resources = await provisionLocalResources({ prefix, appSecret: 'a', verifyToken: 'v' });
-  const inbox = await subscribeInbox(resources.alertTopicArn, `${prefix}-inbox`);
+  const resources = await freshResources('proc');
+  const inbox = await subscribeInbox(resources.alertTopicArn, `${resources.prefix}-inbox`);
   const sns = new SNSClient({});
   let failures = options.failPublishes ?? 0;
   let publishes = 0;

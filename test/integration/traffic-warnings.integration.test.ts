@@ -1,17 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
 import { TrafficProcessor } from '../../functions/processor/traffic-processor.ts';
 import { trafficWarningEventsOf } from '../../functions/processor/traffic-warnings.ts';
-import { provisionLocalResources } from '../../local/provision.ts';
 import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import type { StoredAlert } from '../../shared/store/table-items.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import type { TrafficBatch, TrafficFact } from '../../shared/traffic/traffic-facts.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 
 /*
@@ -23,10 +21,7 @@ import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 let doc: DynamoDBDocumentClient;
 
 beforeAll(() => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  doc = connectLocalAws();
 });
 
 const PHONE = '102290129340398:15550783881';
@@ -50,11 +45,7 @@ function sends(first: number, count: number, failEvery: number): TrafficFact[] {
 }
 
 async function pipeline() {
-  const { tableName } = await provisionLocalResources({
-    prefix: `warnings-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
+  const { tableName } = await freshResources('warnings');
   const published: StoredAlert[] = [];
   const events = new EventProcessor({
     store: new StateStore(doc, tableName),

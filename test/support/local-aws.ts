@@ -1,7 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { useLocalAws } from '../../local/local-aws-env.ts';
+import { type LocalResources, provisionLocalResources } from '../../local/provision.ts';
 
-export { useLocalAws } from '../../local/local-aws-env.ts';
+export { useLocalAws };
+
+/**
+ * Points every AWS SDK client of this test file at the integration run's emulators (moto and DynamoDB Local,
+ * started by local-aws-global-setup.ts) and returns a document client as the stores use it.
+ */
+export function connectLocalAws(): DynamoDBDocumentClient {
+  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+let provisioned = 0;
+
+/** A table, topic and queues of their own, as the stack creates them, named apart from every other test's. */
+export async function freshResources(name: string): Promise<LocalResources & { readonly prefix: string }> {
+  provisioned += 1;
+  const prefix = `${name}-${Date.now()}-${provisioned}`;
+  return { ...(await provisionLocalResources({ prefix, appSecret: 'a', verifyToken: 'v' })), prefix };
+}
 
 export async function createQueue(sqs: SQSClient, name: string): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
