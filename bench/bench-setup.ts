@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import type { StubWaba } from '../local/graph-api-stub.ts';
 import { useLocalAws } from '../local/local-aws-env.ts';
 import { startMotoServer } from '../local/moto-server.ts';
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '../local/pipeline.ts';
@@ -59,4 +60,24 @@ export async function withLocalPipeline<T>(
   } finally {
     await pipeline.stop();
   }
+}
+
+/** A WABA for the Graph API stand-in: `numbers` connected GREEN phone numbers and `templates` approved GREEN ones. */
+export function syntheticWaba(numbers: number, templates: number): StubWaba {
+  return {
+    phoneNumbers: Array.from({ length: numbers }, (_, i) => ({
+      id: String(1e14 + i),
+      display_phone_number: String(15550000000 + i),
+      quality_rating: 'GREEN',
+      status: 'CONNECTED',
+    })),
+    templates: Array.from({ length: templates }, (_, i) => ({
+      id: String(2e14 + i),
+      name: `t${i}`,
+      language: 'en',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      quality_score: { score: 'GREEN' },
+    })),
+  };
 }
