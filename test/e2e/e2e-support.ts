@@ -58,6 +58,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
       port: 0,
       appSecret: APP_SECRET,
       verifyToken: VERIFY_TOKEN,
+      // The file polls when it chooses (`pipeline.poll()`): the hourly timer does not fire during a test.
       ...(graph ? { graphApiBaseUrl: graph.url, graphApiToken: GRAPH_TOKEN, pollIntervalSeconds: 3600 } : {}),
       ...pipelineOptions,
     });
