@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPoll } from '../../functions/poller/poll-run.ts';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
@@ -12,7 +12,7 @@ import { EventQueue } from '../../shared/queue/event-queue.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
-import { connectLocalAws, drainQueue, freshResources } from '../support/local-aws.ts';
+import { connectLocalAws, drainQueue, freshResources, type SnsEnvelope } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 
 /* State changed only by a poll (no webhook): Graph API stand-in → poller → real SQS → processor → DynamoDB + SNS. */
@@ -95,14 +95,9 @@ async function pollAndProcess(token = TOKEN): Promise<void> {
 }
 
 async function publishedKinds(): Promise<string[]> {
-  const kinds: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10 }),
-    );
-    if (Messages.length === 0) return kinds;
-    for (const m of Messages) kinds.push(JSON.parse(m.Body ?? '{}').MessageAttributes.kind.Value);
-  }
+  return (await drainQueue<SnsEnvelope>(sqs, inbox)).map((envelope) =>
+    String(envelope.MessageAttributes?.kind?.Value),
+  );
 }
 
 describe('poll-only changes reach DynamoDB and alert like webhooks', () => {

@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { foldEvents } from '../support/fold-events.ts';
 import { gate, settle } from '../support/in-memory-state-store.ts';
-import { connectLocalAws, freshResources } from '../support/local-aws.ts';
+import { connectLocalAws, drainQueue, freshResources, type SnsEnvelope } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 import { change, eventsOf, WABA, webhookBody } from '../support/webhook-builders.ts';
@@ -93,24 +93,13 @@ async function pipeline(options: { failPublishes?: number; failPublishNumbers?: 
   }
 
   async function published(): Promise<PublishedAlert[]> {
-    const alerts: PublishedAlert[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10 }),
+    return (await drainQueue<SnsEnvelope>(sqs, inbox)).map((envelope) => {
+      const chatbot = JSON.parse(envelope.Message);
+      const attributes = Object.fromEntries(
+        Object.entries(envelope.MessageAttributes ?? {}).map(([name, value]) => [name, value.Value]),
       );
-      if (Messages.length === 0) return alerts;
-      for (const message of Messages) {
-        const envelope = JSON.parse(message.Body ?? '{}');
-        const chatbot = JSON.parse(envelope.Message);
-        const attributes = Object.fromEntries(
-          Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [
-            k,
-            (v as { Value: string }).Value,
-          ]),
-        );
-        alerts.push({ id: chatbot.id, attributes, chatbot });
-      }
-    }
+      return { id: chatbot.id, attributes, chatbot };
+    });
   }
 
   async function states(): Promise<Record<string, EntityState>> {

@@ -38,6 +38,12 @@ export async function createSecret(client: SecretsManagerClient, name: string, v
   await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
 }
 
+/** An SNS notification as a queue subscribed to the topic receives it (raw message delivery off). */
+export interface SnsEnvelope {
+  readonly Message: string;
+  readonly MessageAttributes?: Record<string, { readonly Value: string }>;
+}
+
 /** Every message currently on a queue (reads until an empty receive), bodies parsed as JSON. */
 export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string): Promise<T[]> {
   const bodies: T[] = [];
