@@ -1,12 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { flushHeldAlerts } from '../functions/alert-sweep/held-alerts-flush.ts';
 import { EventProcessor } from '../functions/processor/event-processor.ts';
-import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { useLocalAws } from '../local/local-aws-env.ts';
-import { startMotoServer } from '../local/moto-server.ts';
-import { provisionLocalResources } from '../local/provision.ts';
 import type { StoredAlert } from '../shared/alerts/alert.ts';
 import { DEFAULT_ALERT_POLICY } from '../shared/alerts/alert-policy.ts';
 import { AlertPublisher } from '../shared/notify/sns-alert-publisher.ts';
@@ -15,6 +9,7 @@ import { ReadModel } from '../shared/store/read-model.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
 import { change, eventOf } from '../test/support/webhook-builders.ts';
+import { QUIET, withEmulators } from './bench-setup.ts';
 import { fixed, printTable } from './measure.ts';
 
 const BULK = Number(process.env.BENCH_DIGEST_CHANGES ?? '1000');
@@ -26,20 +21,7 @@ const BULK = Number(process.env.BENCH_DIGEST_CHANGES ?? '1000');
  * non-alerting path).
  */
 export async function benchAlertDigest(): Promise<void> {
-  const [moto, dynamoDb] = await Promise.all([startMotoServer(), startDynamoDbLocal()]);
-  try {
-    useLocalAws(moto.endpoint, dynamoDb.endpoint);
-    const resources = await provisionLocalResources({ prefix: 'digest', appSecret: 'a', verifyToken: 'v' });
-    const dynamo = new DynamoDBClient({});
-    let requests = 0;
-    dynamo.middlewareStack.add(
-      (next) => async (args) => {
-        requests += 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countRequests' },
-    );
-    const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  await withEmulators('digest', async ({ resources, doc, dynamoRequests }) => {
     const store = new StateStore(doc, resources.tableName);
     const outbox = new DynamoDbAlertOutbox(doc, resources.tableName);
     const sns = new AlertPublisher(new SNSClient({}), resources.alertTopicArn);
@@ -51,8 +33,7 @@ export async function benchAlertDigest(): Promise<void> {
       },
     };
     let clock = Date.now();
-    const quiet = { info() {}, warn() {}, error() {} };
-    const counters = { count() {}, flush() {} };
+    const { logger: quiet, counters } = QUIET;
     const processor = new EventProcessor({
       store,
       outbox,
@@ -74,13 +55,13 @@ export async function benchAlertDigest(): Promise<void> {
     });
 
     // One delivery: 1,000 templates to YELLOW (first touch of each: a read and a commit).
-    const bulkStart = requests;
+    const bulkStart = dynamoRequests();
     for (let i = 0; i < BULK; i += 1)
       await processor.process(eventOf(template(i, change.templateQuality(time, 'YELLOW'))));
-    const bulkRequests = requests - bulkStart;
+    const bulkRequests = dynamoRequests() - bulkStart;
     const publishedAtOnce = published;
     clock += DEFAULT_ALERT_POLICY.digestWindowMs + 10_000;
-    const flushStart = requests;
+    const flushStart = dynamoRequests();
     await flushHeldAlerts({
       store,
       outbox,
@@ -93,10 +74,10 @@ export async function benchAlertDigest(): Promise<void> {
       claimTimeoutMs: 60_000,
       now: () => clock,
     });
-    const flushRequests = requests - flushStart;
+    const flushRequests = dynamoRequests() - flushStart;
 
     // The common path, warm: the same templates' status APPROVED again and again (no alert, no incident change).
-    const commonStart = requests;
+    const commonStart = dynamoRequests();
     let commonEvents = 0;
     for (let round = 1; round <= 3; round += 1)
       for (let i = 0; i < 100; i += 1) {
@@ -104,7 +85,7 @@ export async function benchAlertDigest(): Promise<void> {
         await processor.process(eventOf(spec));
         commonEvents += 1;
       }
-    const commonRequests = requests - commonStart;
+    const commonRequests = dynamoRequests() - commonStart;
     const reader = new ReadModel(doc, resources.tableName);
     let openIncidents = 0;
     let nextToken: string | undefined;
@@ -131,9 +112,7 @@ export async function benchAlertDigest(): Promise<void> {
         value: fixed(commonRequests / commonEvents, 2),
       },
     ]);
-  } finally {
-    await Promise.all([moto.stop(), dynamoDb.stop()]);
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchAlertDigest();

@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Page } from 'playwright-core';
-import { startLocalPipeline } from '../local/pipeline.ts';
 import { buildConsole } from '../scripts/build-console.ts';
 import type { PhoneNumberState, TemplateState } from '../shared/state/entity-state.ts';
 import { stateItemOf } from '../shared/store/table-items.ts';
 import { launchChromium } from '../test/browser/browser-support.ts';
+import { withLocalPipeline } from './bench-setup.ts';
 import { fixed, median, printTable } from './measure.ts';
 
 const TEMPLATES = Number(process.env.BENCH_CONSOLE_TEMPLATES ?? '10000');
@@ -24,49 +24,49 @@ const TARGET_MS = 2000;
  */
 export async function benchConsoleRender(): Promise<void> {
   await buildConsole();
-  const pipeline = await startLocalPipeline({ port: 0, appSecret: 'bench', verifyToken: 'v' });
-  const launched = await launchChromium();
-  try {
-    const seedStart = process.hrtime.bigint();
-    await seed(pipeline.resources.tableName);
-    const seedSeconds = Number(process.hrtime.bigint() - seedStart) / 1e9;
-    const page = await launched.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const timeTo = async (hash: string, selector: string) => {
-      const samples: number[] = [];
-      for (let run = 0; run < RUNS + 1; run += 1) {
-        await page.goto('about:blank');
-        const start = process.hrtime.bigint();
-        await page.goto(`${pipeline.url}/#/${hash}`);
-        await page.locator(selector).first().waitFor({ timeout: 180_000 });
-        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-      }
-      // The first run is the cold one; the median is of the others.
-      return { cold: samples[0] ?? 0, warm: median(samples.slice(1)) };
-    };
-    const floor = (await timeTo('no-such-page', 'main h1')).warm;
-    const landing = await timeTo('', '.attention-item');
-    const templates = await timeTo('templates', 'main table tbody tr');
-    const searched = await timeToSearch(page, pipeline.url);
-    const row = (what: string, ms: number) => ({
-      what,
-      ms: fixed(ms, 0),
-      'x floor': fixed(ms / floor, 1),
-      [`under ${TARGET_MS} ms`]: ms < TARGET_MS ? 'yes' : 'NO',
-    });
-    printTable(
-      `Console in Chromium with ${TEMPLATES} templates and ${NUMBERS} numbers (seeded in ${fixed(seedSeconds, 0)} s; median of ${RUNS})`,
-      [
-        row('floor: console shell, no data', floor),
-        row('Needs attention (landing), cold: first request reads every state', landing.cold),
-        row('Needs attention (landing)', landing.warm),
-        row('Templates table, first page', templates.warm),
-        row('Templates search, answer shown', searched),
-      ],
-    );
-  } finally {
-    await launched.close();
-    await pipeline.stop();
-  }
+  await withLocalPipeline({ appSecret: 'bench' }, async (pipeline) => {
+    const launched = await launchChromium();
+    try {
+      const seedStart = process.hrtime.bigint();
+      await seed(pipeline.resources.tableName);
+      const seedSeconds = Number(process.hrtime.bigint() - seedStart) / 1e9;
+      const page = await launched.browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const timeTo = async (hash: string, selector: string) => {
+        const samples: number[] = [];
+        for (let run = 0; run < RUNS + 1; run += 1) {
+          await page.goto('about:blank');
+          const start = process.hrtime.bigint();
+          await page.goto(`${pipeline.url}/#/${hash}`);
+          await page.locator(selector).first().waitFor({ timeout: 180_000 });
+          samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+        }
+        // The first run is the cold one; the median is of the others.
+        return { cold: samples[0] ?? 0, warm: median(samples.slice(1)) };
+      };
+      const floor = (await timeTo('no-such-page', 'main h1')).warm;
+      const landing = await timeTo('', '.attention-item');
+      const templates = await timeTo('templates', 'main table tbody tr');
+      const searched = await timeToSearch(page, pipeline.url);
+      const row = (what: string, ms: number) => ({
+        what,
+        ms: fixed(ms, 0),
+        'x floor': fixed(ms / floor, 1),
+        [`under ${TARGET_MS} ms`]: ms < TARGET_MS ? 'yes' : 'NO',
+      });
+      printTable(
+        `Console in Chromium with ${TEMPLATES} templates and ${NUMBERS} numbers (seeded in ${fixed(seedSeconds, 0)} s; median of ${RUNS})`,
+        [
+          row('floor: console shell, no data', floor),
+          row('Needs attention (landing), cold: first request reads every state', landing.cold),
+          row('Needs attention (landing)', landing.warm),
+          row('Templates table, first page', templates.warm),
+          row('Templates search, answer shown', searched),
+        ],
+      );
+    } finally {
+      await launched.close();
+    }
+  });
 }
 
 /** From typing a search on the templates page until the one matching row is all the table shows. */

@@ -5,7 +5,6 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { startLocalPipeline } from '../local/pipeline.ts';
 import { postWebhook } from '../local/webhook-client.ts';
 import {
   actualReadModel,
@@ -17,6 +16,7 @@ import {
 } from '../test/e2e/e2e-support.ts';
 import { generateLoad, sendConcurrently } from '../test/support/load-generator.ts';
 import { change, webhookBody } from '../test/support/webhook-builders.ts';
+import { withLocalPipeline } from './bench-setup.ts';
 import { transactionsPerSecond } from './local-floors.ts';
 import { fixed, median, printTable } from './measure.ts';
 
@@ -32,14 +32,8 @@ const SECRET = 'bench-secret';
 export async function benchEndToEnd(): Promise<void> {
   const deliveries = Number(process.env.BENCH_E2E_DELIVERIES ?? '2000');
   const instances = 4;
-  const pipeline = await startLocalPipeline({
-    port: 0,
-    appSecret: SECRET,
-    verifyToken: 'v',
-    visibilityTimeoutSeconds: 30,
-    processorInstances: instances,
-  });
-  try {
+  const options = { appSecret: SECRET, visibilityTimeoutSeconds: 30, processorInstances: instances };
+  await withLocalPipeline(options, async (pipeline) => {
     const sqs = new SQSClient({});
     const dynamo = new DynamoDBClient({});
     const floorOnce = async (i: number) => {
@@ -166,9 +160,7 @@ export async function benchEndToEnd(): Promise<void> {
       },
       { figure: 'DLQ depth', value: await deadLetterDepth(pipeline) },
     ]);
-  } finally {
-    await pipeline.stop();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchEndToEnd();

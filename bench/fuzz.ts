@@ -1,6 +1,6 @@
-import { startLocalPipeline } from '../local/pipeline.ts';
 import { APP_SECRET } from '../test/e2e/e2e-support.ts';
 import { fuzzCases, runFuzz } from '../test/e2e/fuzz-support.ts';
+import { withLocalPipeline } from './bench-setup.ts';
 import { printTable } from './measure.ts';
 
 /**
@@ -9,13 +9,7 @@ import { printTable } from './measure.ts';
  */
 export async function benchFuzz(): Promise<void> {
   const count = Number(process.env.BENCH_FUZZ_CASES ?? '2000');
-  const pipeline = await startLocalPipeline({
-    port: 0,
-    appSecret: APP_SECRET,
-    verifyToken: 'v',
-    visibilityTimeoutSeconds: 30,
-  });
-  try {
+  await withLocalPipeline({ appSecret: APP_SECRET, visibilityTimeoutSeconds: 30 }, async (pipeline) => {
     console.log(`\nFuzz: ${count} signed mutated fixtures through the local pipeline...`);
     const start = Date.now();
     // moto applies a few events a second: thousands of cases take a while to settle.
@@ -32,9 +26,7 @@ export async function benchFuzz(): Promise<void> {
       { figure: 'seconds', value: Math.round((Date.now() - start) / 1000) },
     ]);
     if (totals.lostSamples.length > 0) console.log('lost samples:', totals.lostSamples);
-  } finally {
-    await pipeline.stop();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchFuzz();

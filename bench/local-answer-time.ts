@@ -1,6 +1,6 @@
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startLocalPipeline } from '../local/pipeline.ts';
 import { postWebhook } from '../local/webhook-client.ts';
+import { withLocalPipeline } from './bench-setup.ts';
 import { rawEnqueueSeconds } from './local-floors.ts';
 import { templateDelivery } from './local-sustained.ts';
 import { fixed, median, printTable } from './measure.ts';
@@ -15,9 +15,8 @@ const SECRET = 'bench-secret';
  */
 export async function benchAnswerTime(): Promise<void> {
   const rounds = Number(process.env.BENCH_ANSWER_ROUNDS ?? '5');
-  const pipeline = await startLocalPipeline({ port: 0, appSecret: SECRET, verifyToken: 'v' });
-  const sqs = new SQSClient({});
-  try {
+  await withLocalPipeline({ appSecret: SECRET }, async (pipeline) => {
+    const sqs = new SQSClient({});
     const { QueueUrl: floorQueue = '' } = await sqs.send(
       new CreateQueueCommand({ QueueName: 'bench-floor' }),
     );
@@ -51,9 +50,7 @@ export async function benchAnswerTime(): Promise<void> {
       });
     }
     printTable(`Local pipeline: time to answer one signed delivery (${rounds} interleaved rounds)`, rows);
-  } finally {
-    await pipeline.stop();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchAnswerTime();

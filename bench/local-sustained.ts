@@ -1,5 +1,5 @@
-import { startLocalPipeline } from '../local/pipeline.ts';
 import { postWebhook } from '../local/webhook-client.ts';
+import { withLocalPipeline } from './bench-setup.ts';
 import { transactionsPerSecond } from './local-floors.ts';
 import { fixed, printTable } from './measure.ts';
 
@@ -28,8 +28,7 @@ export function templateDelivery(first: number, count: number, time: number): st
  */
 export async function benchSustained(): Promise<void> {
   const total = Number(process.env.BENCH_SUSTAINED_EVENTS ?? '20000');
-  const pipeline = await startLocalPipeline({ port: 0, appSecret: SECRET, verifyToken: 'v' });
-  try {
+  await withLocalPipeline({ appSecret: SECRET }, async (pipeline) => {
     await pipeline.eventSource.stop();
     for (let first = 0; first < total; first += 1000) {
       const status = (
@@ -66,9 +65,7 @@ export async function benchSustained(): Promise<void> {
       { figure: 'last / first (target <= 1.2)', value: fixed(lastThousand / firstThousand, 2) },
       { figure: 'failed records (retried)', value: pipeline.eventSource.stats.failedRecords },
     ]);
-  } finally {
-    await pipeline.stop();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchSustained();

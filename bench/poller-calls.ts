@@ -2,6 +2,7 @@ import { PAGE_SIZE } from '../functions/poller/poll-waba.ts';
 import { startGraphApiStub } from '../local/graph-api-stub.ts';
 import { GraphClient } from '../shared/graph/graph-client.ts';
 import { runPoll } from '../test/support/sequential-poll.ts';
+import { QUIET, syntheticWaba } from './bench-setup.ts';
 import { printTable } from './measure.ts';
 
 /** Graph API calls per poll run for N phone numbers and M templates, next to the minimum paging allows. */
@@ -15,29 +16,14 @@ export async function benchPollerCalls(): Promise<void> {
   ] as const) {
     const stub = await startGraphApiStub({
       token: 't',
-      wabas: {
-        '1': {
-          phoneNumbers: Array.from({ length: numbers }, (_, i) => ({
-            id: String(1e14 + i),
-            display_phone_number: String(15550000000 + i),
-            quality_rating: 'GREEN',
-          })),
-          templates: Array.from({ length: templates }, (_, i) => ({
-            id: String(2e14 + i),
-            name: `t${i}`,
-            language: 'en',
-            status: 'APPROVED',
-          })),
-        },
-      },
+      wabas: { '1': syntheticWaba(numbers, templates) },
     });
     try {
       const [result] = await runPoll({
         wabaIds: ['1'],
         graphFor: () => new GraphClient({ baseUrl: stub.url, version: 'v24.0', token: async () => 't' }),
         queue: { send: async () => ({ batches: 0 }) },
-        logger: { info() {}, warn() {}, error() {} },
-        counters: { count() {}, flush() {} },
+        ...QUIET,
         version: 'v24.0',
         intervalMinutes: 15,
       });

@@ -1,6 +1,7 @@
 import { PAGE_SIZE } from '../functions/poller/poll-waba.ts';
 import { startGraphApiStub } from '../local/graph-api-stub.ts';
 import { createLocalPoller } from '../local/local-poller.ts';
+import { QUIET, syntheticWaba } from './bench-setup.ts';
 import { fixed, printTable } from './measure.ts';
 
 /**
@@ -19,22 +20,7 @@ export async function benchPollerScale(): Promise<void> {
   // Lambda fleet gets the same with pollConcurrency=10 (ten jobs of a batch are polled side by side).
   const concurrency = Number(process.env.BENCH_POLL_CONCURRENCY ?? 100);
   const token = 'bench-token';
-  const waba = {
-    phoneNumbers: Array.from({ length: numbers }, (_, i) => ({
-      id: String(1e14 + i),
-      display_phone_number: String(15550000000 + i),
-      quality_rating: 'GREEN',
-      status: 'CONNECTED',
-    })),
-    templates: Array.from({ length: templates }, (_, i) => ({
-      id: String(2e14 + i),
-      name: `t${i}`,
-      language: 'en',
-      status: 'APPROVED',
-      category: 'UTILITY',
-      quality_score: { score: 'GREEN' },
-    })),
-  };
+  const waba = syntheticWaba(numbers, templates);
   const wabas = Object.fromEntries(Array.from({ length: wabaCount }, (_, i) => [String(3e14 + i), waba]));
   const stub = await startGraphApiStub({ token, wabas, latencyMs, recordRequests: false });
   let events = 0;
@@ -56,8 +42,7 @@ export async function benchPollerScale(): Promise<void> {
           return { batches: 0 };
         },
       },
-      logger: { info() {}, warn() {}, error() {} },
-      counters: { count() {}, flush() {} },
+      ...QUIET,
       concurrency,
     });
     const rows = [];

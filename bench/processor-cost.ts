@@ -1,12 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventProcessor } from '../functions/processor/event-processor.ts';
 import { eventsOfMessage, readQueueMessage } from '../functions/processor/queue-message.ts';
-import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { useLocalAws } from '../local/local-aws-env.ts';
-import { startMotoServer } from '../local/moto-server.ts';
-import { provisionLocalResources } from '../local/provision.ts';
 import type { QualityEvent } from '../shared/events/quality-event.ts';
 import { AlertPublisher } from '../shared/notify/sns-alert-publisher.ts';
 import { queueMessageBody } from '../shared/queue/queue-message.ts';
@@ -14,6 +8,7 @@ import { DynamoDbAlertOutbox } from '../shared/store/dynamodb-alert-outbox.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
 import { change, eventsOf } from '../test/support/webhook-builders.ts';
+import { QUIET, withEmulators } from './bench-setup.ts';
 import { fixed, median, microsPerCallInterleaved, printTable } from './measure.ts';
 
 const BATCH = 10;
@@ -37,37 +32,23 @@ function batchOf(round: number, kind: 'status' | 'red'): string[] {
 }
 
 export async function benchProcessor(): Promise<void> {
-  const [moto, dynamoDb] = await Promise.all([startMotoServer(), startDynamoDbLocal()]);
-  try {
-    useLocalAws(moto.endpoint, dynamoDb.endpoint);
-    const resources = await provisionLocalResources({ prefix: 'bench', appSecret: 'a', verifyToken: 'v' });
-    const dynamo = new DynamoDBClient({});
-    let requests = 0;
-    dynamo.middlewareStack.add(
-      (next) => async (args) => {
-        requests += 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countRequests' },
-    );
-    const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  await withEmulators('bench', async ({ resources, doc, dynamoRequests }) => {
     const processor = new EventProcessor({
       store: new StateStore(doc, resources.tableName),
       outbox: new DynamoDbAlertOutbox(doc, resources.tableName),
       publisher: new AlertPublisher(new SNSClient({}), resources.alertTopicArn),
       cache: new StateCache(),
-      logger: { info() {}, warn() {}, error() {} },
-      counters: { count() {}, flush() {} },
+      ...QUIET,
     });
     const run = async (bodies: string[]) => {
-      const before = requests;
+      const before = dynamoRequests();
       const start = process.hrtime.bigint();
       for (const body of bodies)
         for (const event of eventsOfMessage(body, Date.now()) as QualityEvent[])
           await processor.process(event);
       return {
         ms: Number(process.hrtime.bigint() - start) / 1e6,
-        requests: requests - before,
+        requests: dynamoRequests() - before,
         events: bodies.length,
       };
     };
@@ -124,7 +105,5 @@ export async function benchProcessor(): Promise<void> {
         'x floor': `${fixed(((readUs - parseUs) / warmRecordUs) * 100, 2)} % of ${fixed(warmRecordUs / 1000, 2)} ms`,
       },
     ]);
-  } finally {
-    await Promise.all([moto.stop(), dynamoDb.stop()]);
-  }
+  });
 }

@@ -23,103 +23,69 @@ const atRiskTemplate = {
 };
 const atRiskPhone = { display_phone_number: '15550783882' };
 
+type Template = typeof template;
+type Phone = typeof phone;
+
+const templateApproved = (say: string, which: Template): DemoStep => ({
+  say,
+  field: 'message_template_status_update',
+  value: { ...which, event: 'APPROVED', reason: 'NONE', message_template_category: 'MARKETING' },
+});
+
+const templateQuality = (say: string, which: Template, from: string, to: string): DemoStep => ({
+  say,
+  field: 'message_template_quality_update',
+  value: { ...which, previous_quality_score: from, new_quality_score: to },
+});
+
+const templateStatus = (
+  say: string,
+  which: Template,
+  event: string,
+  title: string,
+  description: string,
+): DemoStep => ({
+  say,
+  field: 'message_template_status_update',
+  value: { ...which, event, reason: 'NONE', other_info: { title, description } },
+});
+
+const FIRST_PAUSE = 'Your WhatsApp message template has been paused for 3 hours.';
+
+const phoneQuality = (say: string, which: Phone, event: string, limit: string): DemoStep => ({
+  say,
+  field: 'phone_number_quality_update',
+  value: { ...which, event, current_limit: limit },
+});
+
+const portfolioLimit = (say: string, limit: string): DemoStep => ({
+  say,
+  field: 'business_capability_update',
+  value: { max_daily_conversations_per_business: limit },
+});
+
 export const DEMO_STEPS: readonly DemoStep[] = [
-  {
-    say: 'template approved',
-    field: 'message_template_status_update',
-    value: { ...template, event: 'APPROVED', reason: 'NONE', message_template_category: 'MARKETING' },
-  },
-  {
-    say: 'template quality GREEN → YELLOW',
-    field: 'message_template_quality_update',
-    value: { ...template, previous_quality_score: 'GREEN', new_quality_score: 'YELLOW' },
-  },
-  {
-    say: 'template quality YELLOW → RED',
-    field: 'message_template_quality_update',
-    value: { ...template, previous_quality_score: 'YELLOW', new_quality_score: 'RED' },
-  },
-  {
-    say: 'template paused (1st time, 3 hours)',
-    field: 'message_template_status_update',
-    value: {
-      ...template,
-      event: 'PAUSED',
-      reason: 'NONE',
-      other_info: {
-        title: 'FIRST_PAUSE',
-        description: 'Your WhatsApp message template has been paused for 3 hours.',
-      },
-    },
-  },
-  {
-    say: 'template unpaused',
-    field: 'message_template_status_update',
-    value: {
-      ...template,
-      event: 'APPROVED',
-      reason: 'NONE',
-      other_info: { title: 'UNPAUSE', description: 'Your template is active again.' },
-    },
-  },
-  {
-    say: 'template quality back to GREEN',
-    field: 'message_template_quality_update',
-    value: { ...template, previous_quality_score: 'RED', new_quality_score: 'GREEN' },
-  },
-  {
-    say: 'phone number flagged',
-    field: 'phone_number_quality_update',
-    value: { ...phone, event: 'FLAGGED', current_limit: 'TIER_10K' },
-  },
-  {
-    say: 'phone number unflagged',
-    field: 'phone_number_quality_update',
-    value: { ...phone, event: 'UNFLAGGED', current_limit: 'TIER_10K' },
-  },
-  {
-    say: 'portfolio limit at 2K',
-    field: 'business_capability_update',
-    value: { max_daily_conversations_per_business: 'TIER_2K' },
-  },
-  {
-    say: 'portfolio limit raised to 100K',
-    field: 'business_capability_update',
-    value: { max_daily_conversations_per_business: 'TIER_100K' },
-  },
-  {
-    say: 'second template approved',
-    field: 'message_template_status_update',
-    value: { ...atRiskTemplate, event: 'APPROVED', reason: 'NONE', message_template_category: 'MARKETING' },
-  },
-  {
-    say: 'second template quality GREEN → RED',
-    field: 'message_template_quality_update',
-    value: { ...atRiskTemplate, previous_quality_score: 'GREEN', new_quality_score: 'RED' },
-  },
-  {
-    say: 'second template paused (1st time, 3 hours)',
-    field: 'message_template_status_update',
-    value: {
-      ...atRiskTemplate,
-      event: 'PAUSED',
-      reason: 'NONE',
-      other_info: {
-        title: 'FIRST_PAUSE',
-        description: 'Your WhatsApp message template has been paused for 3 hours.',
-      },
-    },
-  },
-  {
-    say: 'second number at a 10K limit',
-    field: 'phone_number_quality_update',
-    value: { ...atRiskPhone, event: 'UPGRADE', current_limit: 'TIER_10K' },
-  },
-  {
-    say: 'second number flagged, limit lowered to 2K',
-    field: 'phone_number_quality_update',
-    value: { ...atRiskPhone, event: 'FLAGGED', current_limit: 'TIER_2K' },
-  },
+  templateApproved('template approved', template),
+  templateQuality('template quality GREEN → YELLOW', template, 'GREEN', 'YELLOW'),
+  templateQuality('template quality YELLOW → RED', template, 'YELLOW', 'RED'),
+  templateStatus('template paused (1st time, 3 hours)', template, 'PAUSED', 'FIRST_PAUSE', FIRST_PAUSE),
+  templateStatus('template unpaused', template, 'APPROVED', 'UNPAUSE', 'Your template is active again.'),
+  templateQuality('template quality back to GREEN', template, 'RED', 'GREEN'),
+  phoneQuality('phone number flagged', phone, 'FLAGGED', 'TIER_10K'),
+  phoneQuality('phone number unflagged', phone, 'UNFLAGGED', 'TIER_10K'),
+  portfolioLimit('portfolio limit at 2K', 'TIER_2K'),
+  portfolioLimit('portfolio limit raised to 100K', 'TIER_100K'),
+  templateApproved('second template approved', atRiskTemplate),
+  templateQuality('second template quality GREEN → RED', atRiskTemplate, 'GREEN', 'RED'),
+  templateStatus(
+    'second template paused (1st time, 3 hours)',
+    atRiskTemplate,
+    'PAUSED',
+    'FIRST_PAUSE',
+    FIRST_PAUSE,
+  ),
+  phoneQuality('second number at a 10K limit', atRiskPhone, 'UPGRADE', 'TIER_10K'),
+  phoneQuality('second number flagged, limit lowered to 2K', atRiskPhone, 'FLAGGED', 'TIER_2K'),
 ];
 
 /** The signed bodies of the demo, a minute apart, the first `startedAt` (epoch seconds, default an hour ago). */

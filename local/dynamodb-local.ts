@@ -1,20 +1,15 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './moto-server.ts';
 import { JAVA_INSTALL_HINT, javaCommand } from './prerequisites.ts';
-import { COMMAND_NOT_FOUND, spawnEmulator } from './spawn-emulator.ts';
+import { freePort, type RunningEmulator, startEmulator } from './spawn-emulator.ts';
 
 /** A running DynamoDB Local on 127.0.0.1. */
-export interface DynamoDbLocal {
+export interface DynamoDbLocal extends RunningEmulator {
   readonly endpoint: string;
-  /** The emulator's process id. */
-  readonly pid: number | undefined;
   /** Where its tables live, or undefined when in memory. */
   readonly dbPath: string | undefined;
-  stop(): Promise<void>;
 }
 
 export interface DynamoDbLocalOptions {
@@ -53,9 +48,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const home = dynamoDbLocalHome();
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
-  const child = spawnEmulator(
-    javaCommand(),
-    [
+  const emulator = await startEmulator({
+    name: 'DynamoDB Local',
+    command: javaCommand(),
+    args: [
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
       // A small heap and fast start-up: this is a developer's database, not a server.
       '-Xms64m',
@@ -71,73 +67,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       '-cors',
       `http://127.0.0.1,http://localhost`,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  try {
-    await Promise.race([exitedEarly(child, () => output), ready(() => output, options.timeoutMs ?? 90_000)]);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  // Whatever way this process ends, the database it started ends with it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  return {
-    pid: child.pid,
-    endpoint: `http://127.0.0.1:${port}`,
-    dbPath: options.dbPath,
-    stop: async () => {
-      process.removeListener('exit', killOnExit);
-      await stop(child);
-    },
-  };
-}
-
-function exitedEarly(child: ChildProcess, output: () => string): Promise<never> {
-  return new Promise((_, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        new Error(
-          error.code === 'ENOENT' ? JAVA_INSTALL_HINT : `DynamoDB Local could not start: ${error.message}`,
-        ),
-      );
-    });
-    child.once('exit', (code) =>
-      reject(
-        new Error(
-          code === COMMAND_NOT_FOUND
-            ? JAVA_INSTALL_HINT
-            : `DynamoDB Local exited with code ${code}: ${output().trim()}`,
-        ),
-      ),
-    );
+    installHint: JAVA_INSTALL_HINT,
+    ready: async (output) => output().includes(READY_LINE),
+    timeoutMs: options.timeoutMs ?? 90_000,
+    // SIGTERM lets DynamoDB Local close its SQLite files.
+    stopGraceMs: 10_000,
   });
-}
-
-async function ready(output: () => string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (output().includes(READY_LINE)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`DynamoDB Local did not start within ${timeoutMs} ms:\n${output().trim()}`);
-}
-
-/** SIGTERM lets DynamoDB Local close its SQLite files; SIGKILL after 10 s. */
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return { ...emulator, endpoint: `http://127.0.0.1:${port}`, dbPath: options.dbPath };
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 
 /** Faults the proxy injects between the AWS SDK and the emulator; change them at any time. */
 export interface Faults {
@@ -32,7 +33,7 @@ export async function startFaultProxy(target: string, dynamoDbTarget?: string): 
   const injected = { dynamoThrottles: 0, snsFailures: 0, outageDrops: 0 };
 
   const server = createServer(async (req, res) => {
-    const body = await readBody(req);
+    const body = await buffer(req);
     if (Date.now() < faults.outageUntil) {
       injected.outageDrops += 1;
       req.socket.destroy();
@@ -125,13 +126,4 @@ function isSnsPublish(req: IncomingMessage, body: Buffer): boolean {
 function send(res: ServerResponse, status: number, contentType: string, body: unknown) {
   res.writeHead(status, { 'content-type': contentType });
   res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 
 /** A durable S3 on loopback for the local runtime's parked changes, kept across restarts. */
 export interface LocalS3Server {
@@ -52,7 +53,7 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
   const key = keyParts.map(decodeURIComponent).join('/');
   if (!/^[a-z0-9][a-z0-9.-]{1,62}$/.test(bucket)) return sendError(res, 400, 'InvalidBucketName', bucket);
   const bucketDir = join(root, bucket);
-  const body = await bodyOf(req);
+  const body = await buffer(req);
 
   if (key === '') {
     if (req.method === 'PUT') {
@@ -150,15 +151,6 @@ function exists(dir: string): boolean {
 }
 
 const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function bodyOf(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => done(Buffer.concat(chunks)));
-    req.on('error', fail);
-  });
-}
 
 function send(
   res: ServerResponse,

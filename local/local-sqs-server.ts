@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { QueueDoesNotExistError, type QueueSettings, QueueStore, type StoredMessage } from './queue-store.ts';
 
 const ACCOUNT = '000000000000';
@@ -130,7 +131,7 @@ export async function startLocalSqsServer(
     try {
       if (!target.startsWith('AmazonSQS.') || !action)
         throw new SqsError('UnsupportedOperation', `${target || 'this request'} is not served locally`, 400);
-      const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Input;
+      const input = JSON.parse((await buffer(req)).toString('utf8') || '{}') as Input;
       send(res, 200, await action(input));
     } catch (error) {
       if (error instanceof QueueDoesNotExistError)
@@ -215,13 +216,4 @@ const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
   res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

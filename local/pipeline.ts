@@ -301,7 +301,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   }
 }
 
-async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+/** Messages on a queue, waiting or in flight. */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes = {} } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,

@@ -25,14 +25,18 @@ export function metricsQueryOf([from, to]: readonly [number, number]): Record<st
   return { from: new Date(start).toISOString(), to: new Date(to).toISOString(), granularity };
 }
 
-/**
- * The numeric lanes drawn under the quality bands: read rate (read ÷ delivered, where something was delivered),
- * delivered volume, failed messages, and the p90 first response time in minutes. A lane without any point is left
- * out.
- */
-export function metricsSeriesOf(points: readonly MetricsPoint[]): Series[] {
-  const at = (point: MetricsPoint) => Date.parse(point.start);
-  const series: Series[] = [
+/** A day or hour of figures with a read rate (read ÷ delivered, null without deliveries). */
+interface RatedPoint {
+  readonly start: string;
+  readonly delivered: number;
+  readonly readRate: number | null;
+}
+
+const at = (point: RatedPoint) => Date.parse(point.start);
+
+/** The read rate in percent, where something was delivered, and the delivered volume it is a rate of. */
+function readRateAndDelivered(points: readonly RatedPoint[]): Series[] {
+  return [
     {
       label: 'Read rate',
       unit: '%',
@@ -41,6 +45,17 @@ export function metricsSeriesOf(points: readonly MetricsPoint[]): Series[] {
         .map((p) => [at(p), Math.round((p.readRate ?? 0) * 1000) / 10] as const),
     },
     { label: 'Delivered', unit: 'messages', points: points.map((p) => [at(p), p.delivered] as const) },
+  ];
+}
+
+/**
+ * The numeric lanes drawn under the quality bands: read rate (read ÷ delivered, where something was delivered),
+ * delivered volume, failed messages, and the p90 first response time in minutes. A lane without any point is left
+ * out.
+ */
+export function metricsSeriesOf(points: readonly MetricsPoint[]): Series[] {
+  const series: Series[] = [
+    ...readRateAndDelivered(points),
     { label: 'Failed', unit: 'messages', points: points.map((p) => [at(p), p.failed] as const) },
     {
       label: 'First response p90',
@@ -77,16 +92,5 @@ export function templateMetricsQueryOf([from, to]: readonly [number, number]): R
  * read rates) and the delivered volume it is a rate of.
  */
 export function templateSeriesOf(points: readonly TemplateMetricsPoint[]): Series[] {
-  const at = (point: TemplateMetricsPoint) => Date.parse(point.start);
-  const series: Series[] = [
-    {
-      label: 'Read rate',
-      unit: '%',
-      points: points
-        .filter((p) => p.readRate !== null)
-        .map((p) => [at(p), Math.round((p.readRate ?? 0) * 1000) / 10] as const),
-    },
-    { label: 'Delivered', unit: 'messages', points: points.map((p) => [at(p), p.delivered] as const) },
-  ];
-  return series.filter((s) => s.points.length > 0);
+  return readRateAndDelivered(points).filter((s) => s.points.length > 0);
 }

@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WABA, demoWebhookBodies } from '../../local/demo-steps.ts';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { postWebhook, waitUntilApplied } from '../../local/webhook-client.ts';
+import type { LocalPipeline } from '../../local/pipeline.ts';
+import { waitUntilApplied } from '../../local/webhook-client.ts';
 import { buildConsole } from '../../scripts/build-console.ts';
-import { APP_SECRET, VERIFY_TOKEN, waitUntilQuiet } from '../e2e/e2e-support.ts';
+import { type E2e, startE2e, waitUntilQuiet } from '../e2e/e2e-support.ts';
 import { collectErrors, type LaunchedBrowser, launchChromium, screenshot } from './browser-support.ts';
 
 /**
@@ -19,6 +19,7 @@ const SHOWN = { timeout: 30_000 };
 /** Pixels the page is wider than the window: above 0, a phone user has to scroll sideways. */
 const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - window.innerWidth';
 
+let e2e: E2e;
 let pipeline: LocalPipeline;
 let launched: LaunchedBrowser;
 let browser: Browser;
@@ -55,9 +56,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   await buildConsole();
-  pipeline = await startLocalPipeline({ port: 0, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+  e2e = await startE2e();
+  pipeline = e2e.pipeline;
   for (const step of demoWebhookBodies()) {
-    expect((await postWebhook(pipeline.url, step.body, APP_SECRET)).status).toBe(200);
+    expect((await e2e.post(step.body)).status).toBe(200);
     await waitUntilApplied(pipeline.url);
   }
   await waitUntilQuiet(pipeline);
@@ -67,7 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await launched?.close();
-  await pipeline?.stop();
+  await e2e?.stop();
 });
 
 describe('the web console in Chromium', () => {
@@ -115,7 +117,7 @@ describe('the web console in Chromium', () => {
         },
       ],
     });
-    expect((await postWebhook(pipeline.url, delivery, APP_SECRET)).status).toBe(200);
+    expect((await e2e.post(delivery)).status).toBe(200);
     await page.getByRole('link', { name: 'order_update (en)' }).waitFor(SHOWN);
     expect(await page.evaluate('window.notReloaded')).toBe(true);
     await page.close();

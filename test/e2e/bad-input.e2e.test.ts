@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { postWebhook } from '../../local/webhook-client.ts';
+import { describe, expect, it } from 'vitest';
 import { metaSignatureOf } from '../../shared/webhook/signature.ts';
 import { randomOf } from '../support/load-generator.ts';
 import { change, webhookBody } from '../support/webhook-builders.ts';
-import { APP_SECRET, actualReadModel, fetchAll, VERIFY_TOKEN, waitUntilQuiet } from './e2e-support.ts';
+import { useE2e } from './e2e-fixture.ts';
+import { APP_SECRET, actualReadModel, fetchAll, waitUntilQuiet } from './e2e-support.ts';
 
 /* A flood of bad requests: each gets the right 4xx, none reaches state, and the server keeps serving. */
 
-let pipeline: LocalPipeline;
-
-beforeAll(async () => {
-  pipeline = await startLocalPipeline({ port: 0, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
-});
-
-afterAll(async () => {
-  await pipeline?.stop();
-});
+const e2e = useE2e();
 
 type BadRequest = { readonly name: string; readonly expected: number; send(): Promise<Response> };
 
 function badRequests(count: number, valid: string): BadRequest[] {
   const random = randomOf(3);
-  const url = `${pipeline.url}/webhook`;
+  const url = `${e2e.pipeline.url}/webhook`;
   const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', body, headers });
   const signed = (body: string | Buffer) =>
@@ -71,7 +62,7 @@ function badRequests(count: number, valid: string): BadRequest[] {
 describe('bad input', () => {
   it('gets the right 4xx for each of hundreds of bad requests, reaches no state and the server keeps serving', async () => {
     const valid = webhookBody(change.templateQuality(1_760_000_000, 'RED'));
-    const before = await actualReadModel(pipeline.url);
+    const before = await actualReadModel(e2e.pipeline.url);
     const requests = badRequests(600, valid);
     const wrong: string[] = [];
     for (let i = 0; i < requests.length; i += 20) {
@@ -86,24 +77,25 @@ describe('bad input', () => {
     expect(wrong).toEqual([]);
 
     const oversized = ' '.repeat(11 * 1024 * 1024);
-    expect((await postWebhook(pipeline.url, oversized, APP_SECRET)).status).toBe(413);
+    expect((await e2e.post(oversized)).status).toBe(413);
     const tooBigForIngest = JSON.stringify({
       object: 'whatsapp_business_account',
       entry: [],
       pad: 'x'.repeat(6 * 1024 * 1024),
     });
-    expect((await postWebhook(pipeline.url, tooBigForIngest, APP_SECRET)).status).toBe(413);
+    expect((await e2e.post(tooBigForIngest)).status).toBe(413);
 
-    await waitUntilQuiet(pipeline);
-    expect(await actualReadModel(pipeline.url)).toEqual(before);
-    expect(await fetchAll(pipeline.url, '/v1/alerts')).toEqual([]);
+    await waitUntilQuiet(e2e.pipeline);
+    expect(await actualReadModel(e2e.pipeline.url)).toEqual(before);
+    expect(await fetchAll(e2e.pipeline.url, '/v1/alerts')).toEqual([]);
 
     // Still serving: a valid delivery goes through, and its replays change nothing more.
-    for (let i = 0; i < 3; i += 1)
-      expect((await postWebhook(pipeline.url, valid, APP_SECRET)).status).toBe(200);
-    await waitUntilQuiet(pipeline);
-    expect((await actualReadModel(pipeline.url)).templates).toMatchObject([{ qualityScore: 'RED' }]);
-    expect((await fetchAll(pipeline.url, '/v1/alerts')).map((a) => a.kind)).toEqual(['template-quality-red']);
-    expect((await fetch(`${pipeline.url}/health`)).status).toBe(200);
+    for (let i = 0; i < 3; i += 1) expect((await e2e.post(valid)).status).toBe(200);
+    await waitUntilQuiet(e2e.pipeline);
+    expect((await actualReadModel(e2e.pipeline.url)).templates).toMatchObject([{ qualityScore: 'RED' }]);
+    expect((await fetchAll(e2e.pipeline.url, '/v1/alerts')).map((a) => a.kind)).toEqual([
+      'template-quality-red',
+    ]);
+    expect((await fetch(`${e2e.pipeline.url}/health`)).status).toBe(200);
   });
 });

@@ -8,7 +8,7 @@ import type { ParkedManifest } from '../../shared/parking/parked-changes.ts';
 import { EVENT_SK, eventPk } from '../../shared/store/table-items.ts';
 import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
-import { randomOf } from '../support/load-generator.ts';
+import { randomOf, sendConcurrently } from '../support/load-generator.ts';
 import { APP_SECRET, deadLetterDepth, waitUntilQuiet } from './e2e-support.ts';
 
 /*
@@ -133,25 +133,20 @@ export async function runFuzz(
   const parkedExpected: { key: string; label: string }[] = [];
   let rejected = 0;
   let serverErrors = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < cases.length) {
-      const fuzz = cases[next++] as FuzzCase;
-      const result = await postWebhook(pipeline.url, fuzz.body, APP_SECRET, { retries: 0 });
-      if (result.status >= 500) serverErrors += 1;
-      if (result.status !== 200) {
-        if (result.status < 500) rejected += 1;
-        continue;
-      }
-      const delivery = parseWebhook(fuzz.body, { receivedAt: 0 });
-      for (const event of delivery.events) expected.push({ eventIds: [event.id], label: fuzz.mutation });
-      for (const skipped of delivery.skipped) {
-        if (skipped.reason !== 'invalid' && skipped.reason !== 'unstorable') continue;
-        parkedExpected.push({ key: `${sha(fuzz.body)}#${skipped.path}`, label: fuzz.mutation });
-      }
+  await sendConcurrently(cases, concurrency, async (fuzz) => {
+    const result = await postWebhook(pipeline.url, fuzz.body, APP_SECRET, { retries: 0 });
+    if (result.status >= 500) serverErrors += 1;
+    if (result.status !== 200) {
+      if (result.status < 500) rejected += 1;
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+    const delivery = parseWebhook(fuzz.body, { receivedAt: 0 });
+    for (const event of delivery.events) expected.push({ eventIds: [event.id], label: fuzz.mutation });
+    for (const skipped of delivery.skipped) {
+      if (skipped.reason !== 'invalid' && skipped.reason !== 'unstorable') continue;
+      parkedExpected.push({ key: `${sha(fuzz.body)}#${skipped.path}`, label: fuzz.mutation });
+    }
+  });
   await waitUntilQuiet(pipeline, options.settleTimeoutMs);
 
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { APP_SECRET, VERIFY_TOKEN } from './e2e-support.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2e } from './e2e-fixture.ts';
 import { fuzzCases, runFuzz } from './fuzz-support.ts';
 
 /*
@@ -9,19 +8,11 @@ import { fuzzCases, runFuzz } from './fuzz-support.ts';
  * (`npm run bench` runs a longer one.)
  */
 
-let pipeline: LocalPipeline;
-
-beforeAll(async () => {
-  pipeline = await startLocalPipeline({ port: 0, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
-});
-
-afterAll(async () => {
-  await pipeline?.stop();
-});
+const e2e = useE2e();
 
 describe('fuzzed deliveries: nothing acknowledged is lost', () => {
   it('applies or parks every change of 200 signed mutated fixtures', async () => {
-    const totals = await runFuzz(pipeline, fuzzCases(12, Number(process.env.FUZZ_CASES ?? '200')));
+    const totals = await runFuzz(e2e.pipeline, fuzzCases(12, Number(process.env.FUZZ_CASES ?? '200')));
     expect(totals.lostSamples).toEqual([]);
     expect(totals).toMatchObject({ serverErrors: 0, lost: 0, deadLettered: 0 });
     // The fuzz does reach both outcomes.

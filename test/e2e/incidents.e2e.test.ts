@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/moto-server.ts';
+import { freePort } from '../../local/spawn-emulator.ts';
 import { postWebhook } from '../../local/webhook-client.ts';
 import { ALERT_POLICY_ENV } from '../../shared/config/alert-policy-env.ts';
 import { type ChangeSpec, change, WABA, webhookBody } from '../support/webhook-builders.ts';

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GraphApiStub, startGraphApiStub } from '../../local/graph-api-stub.ts';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
+import { describe, expect, it } from 'vitest';
 import { FIXTURE_TEMPLATES, fixtureWaba } from '../support/graph-fixtures.ts';
-import { APP_SECRET, VERIFY_TOKEN, waitUntilQuiet } from './e2e-support.ts';
+import { useE2e } from './e2e-fixture.ts';
+import { waitUntilQuiet } from './e2e-support.ts';
 
 /* Template insights through the whole local pipeline: the poller reads template_analytics from the Graph API
    stand-in, queues the days, the processor stores them, the read API serves them. */
@@ -29,36 +28,17 @@ const dropInsights = Array.from({ length: 15 }, (_, i) => {
     read,
   };
 });
-let graph: GraphApiStub;
-let pipeline: LocalPipeline;
-
-beforeAll(async () => {
-  graph = await startGraphApiStub({
-    token: 'local-graph',
-    wabas: {
-      [WABA]: fixtureWaba(),
-      [WABA_WITHOUT]: { ...fixtureWaba(), insightsUnavailable: true },
-      [WABA_DROP]: { ...fixtureWaba(), insights: dropInsights },
-    },
-  });
-  pipeline = await startLocalPipeline({
-    port: 0,
-    appSecret: APP_SECRET,
-    verifyToken: VERIFY_TOKEN,
-    graphApiBaseUrl: graph.url,
-    graphApiToken: 'local-graph',
-    pollIntervalSeconds: 3600,
-  });
-});
-
-afterAll(async () => {
-  await pipeline?.stop();
-  await graph?.close();
+const e2e = useE2e({
+  graphWabas: {
+    [WABA]: fixtureWaba(),
+    [WABA_WITHOUT]: { ...fixtureWaba(), insightsUnavailable: true },
+    [WABA_DROP]: { ...fixtureWaba(), insights: dropInsights },
+  },
 });
 
 async function metricsOf(entityId: string, query = '') {
   const response = await fetch(
-    `${pipeline.url}/v1/templates/${encodeURIComponent(entityId)}/metrics${query}`,
+    `${e2e.pipeline.url}/v1/templates/${encodeURIComponent(entityId)}/metrics${query}`,
   );
   expect(response.status).toBe(200);
   return (await response.json()) as {
@@ -69,8 +49,8 @@ async function metricsOf(entityId: string, query = '') {
 
 describe('template insights, end to end', () => {
   it("stores 90 days of each template's insights from the first poll and serves them with their read rate", async () => {
-    await pipeline.poll();
-    await waitUntilQuiet(pipeline);
+    await e2e.pipeline.poll();
+    await waitUntilQuiet(e2e.pipeline);
     const templateId = String(FIXTURE_TEMPLATES[0]?.id);
     const body = await metricsOf(`${WABA}:${templateId}`);
     expect(body.items).toHaveLength(90);
@@ -79,18 +59,18 @@ describe('template insights, end to end', () => {
       expect(day.readRate).toBeCloseTo(day.read / day.delivered, 10);
     }
     expect(body.total.days).toBe(90);
-    const analytics = graph.requests.filter((r) => r.url.includes('/template_analytics'));
+    const analytics = e2e.graph.requests.filter((r) => r.url.includes('/template_analytics'));
     // One request per WABA (5 templates each), and no more on a second run the same day.
     expect(analytics).toHaveLength(3);
-    await pipeline.poll();
-    await waitUntilQuiet(pipeline);
-    expect(graph.requests.filter((r) => r.url.includes('/template_analytics'))).toHaveLength(3);
+    await e2e.pipeline.poll();
+    await waitUntilQuiet(e2e.pipeline);
+    expect(e2e.graph.requests.filter((r) => r.url.includes('/template_analytics'))).toHaveLength(3);
   });
 
   it('polls a WABA without insights as usual, with no metrics for its templates', async () => {
     const templateId = String(FIXTURE_TEMPLATES[0]?.id);
     const state = await fetch(
-      `${pipeline.url}/v1/templates/${encodeURIComponent(`${WABA_WITHOUT}:${templateId}`)}`,
+      `${e2e.pipeline.url}/v1/templates/${encodeURIComponent(`${WABA_WITHOUT}:${templateId}`)}`,
     );
     expect(state.status).toBe(200);
     const body = await metricsOf(`${WABA_WITHOUT}:${templateId}`);
@@ -103,7 +83,7 @@ describe('template insights, end to end', () => {
       process.execPath,
       ['--import', 'tsx', 'local/status.ts', '--json'],
       {
-        env: { ...process.env, MONITOR_URL: pipeline.url },
+        env: { ...process.env, MONITOR_URL: e2e.pipeline.url },
       },
     );
     const { templates } = JSON.parse(stdout) as { templates: { wabaId: string; readRate7d: string }[] };
@@ -116,7 +96,7 @@ describe('template insights, end to end', () => {
   });
 
   it("warns once that a template's read rate fell well below its own median, saying what it compared", async () => {
-    const warnings = pipeline.alerts.received.filter((a) => a.kind === 'template-read-rate-low');
+    const warnings = e2e.pipeline.alerts.received.filter((a) => a.kind === 'template-read-rate-low');
     // Only WABA_DROP's first template: its other templates have no figures, the other WABAs' rates are normal.
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ wabaId: WABA_DROP, severity: 'WARNING' });
@@ -124,7 +104,7 @@ describe('template insights, end to end', () => {
     expect(warnings[0]?.description).toContain('20.0% of 500 delivered');
     expect(warnings[0]?.description).toContain('median of 60.0% over the 14 days before');
     const history = await fetch(
-      `${pipeline.url}/v1/templates/${encodeURIComponent(`${WABA_DROP}:${String(FIXTURE_TEMPLATES[0]?.id)}`)}/history`,
+      `${e2e.pipeline.url}/v1/templates/${encodeURIComponent(`${WABA_DROP}:${String(FIXTURE_TEMPLATES[0]?.id)}`)}/history`,
     );
     const { items } = (await history.json()) as { items: { kind: string; field: string }[] };
     expect(items.filter((i) => i.field === 'template_analytics')).toHaveLength(1);

@@ -1,36 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.ts';
-import { postWebhook } from '../../local/webhook-client.ts';
+import { describe, expect, it } from 'vitest';
 import { readFixture } from '../support/fixtures.ts';
-import { setFunctionEnv } from '../support/function-env.ts';
-import { APP_SECRET, deadLetterDepth, VERIFY_TOKEN, waitUntilQuiet } from './e2e-support.ts';
+import { useE2e } from './e2e-fixture.ts';
+import { deadLetterDepth, waitUntilQuiet } from './e2e-support.ts';
 
 /* Message tracking through the local pipeline: signed `messages` webhooks in, metrics out of the read API. */
 
-let pipeline: LocalPipeline;
-let undoTracking = () => {};
-
-beforeAll(async () => {
-  // Read by the ingest handler when the pipeline imports it.
-  undoTracking = setFunctionEnv({ TRACK_MESSAGES: 'true' });
-  pipeline = await startLocalPipeline({
-    port: 0,
-    appSecret: APP_SECRET,
-    verifyToken: VERIFY_TOKEN,
-    visibilityTimeoutSeconds: 20,
-  });
-});
-
-afterAll(async () => {
-  await pipeline?.stop();
-  undoTracking();
-});
+// TRACK_MESSAGES is read by the ingest handler when the pipeline imports it.
+const e2e = useE2e({ visibilityTimeoutSeconds: 20, env: { TRACK_MESSAGES: 'true' } });
 
 const PHONE = '102290129340398:15550783881';
 
 describe('message tracking end to end', () => {
   it('a question, its answer (statuses twice and out of order), a failure and an opt-out become metrics', async () => {
-    const post = (name: string) => postWebhook(pipeline.url, readFixture(name), APP_SECRET);
+    const post = (name: string) => e2e.post(readFixture(name));
     // The answer's `sent` status comes first and again at the end: Meta redelivers.
     for (const name of [
       'messages.status_sent_pricing_bsuid.constructed-after-meta-status-reference.json',
@@ -40,12 +22,12 @@ describe('message tracking end to end', () => {
       'messages.status_sent_pricing_bsuid.constructed-after-meta-status-reference.json',
     ])
       expect((await post(name)).status).toBe(200);
-    await waitUntilQuiet(pipeline);
-    expect(await deadLetterDepth(pipeline)).toBe(0);
+    await waitUntilQuiet(e2e.pipeline);
+    expect(await deadLetterDepth(e2e.pipeline)).toBe(0);
 
     const query = 'from=2025-11-25T00:00:00Z&to=2025-11-25T23:59:59Z&granularity=day';
     const response = await fetch(
-      `${pipeline.url}/v1/phone-numbers/${encodeURIComponent(PHONE)}/metrics?${query}`,
+      `${e2e.pipeline.url}/v1/phone-numbers/${encodeURIComponent(PHONE)}/metrics?${query}`,
     );
     expect(response.status).toBe(200);
     const body = (await response.json()) as { items: Record<string, unknown>[]; preferences: unknown[] };

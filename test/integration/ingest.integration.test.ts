@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestHandler } from '../../functions/ingest/ingest-request.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import { S3ParkedChangeStore } from '../../shared/parking/parked-changes.ts';
@@ -9,12 +9,12 @@ import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { setFunctionEnv } from '../support/function-env.ts';
 import {
+  connectLocalAws,
   createQueue,
   createSecret,
   drainQueue,
   SecretsManagerClient,
   SQSClient,
-  useLocalAws,
 } from '../support/local-aws.ts';
 import { change, webhookBody } from '../support/webhook-builders.ts';
 
@@ -32,7 +32,7 @@ let sqs: SQSClient;
 let queueUrl: string;
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
+  connectLocalAws();
   sqs = new SQSClient({});
   const secrets = new SecretsManagerClient({});
   queueUrl = await createQueue(sqs, `${run}-events`);

@@ -1,12 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
 import { eventsOfMessage } from '../../functions/processor/queue-message.ts';
 import { type GraphApiStub, startGraphApiStub } from '../../local/graph-api-stub.ts';
-import { type LocalResources, provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
+import { type LocalResources, subscribeInbox } from '../../local/provision.ts';
 import { GraphClient } from '../../shared/graph/graph-client.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { EventQueue } from '../../shared/queue/event-queue.ts';
@@ -14,7 +12,7 @@ import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
-import { drainQueue, useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, drainQueue, freshResources, type SnsEnvelope } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { runPoll } from '../support/sequential-poll.ts';
 
@@ -39,17 +37,11 @@ const phone = (quality: string, status = 'CONNECTED') => ({
 });
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  resources = await provisionLocalResources({
-    prefix: `poll-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
-  inbox = await subscribeInbox(resources.alertTopicArn, `poll-${Date.now()}-inbox`);
+  const doc = connectLocalAws();
+  const fresh = await freshResources('poll');
+  resources = fresh;
+  inbox = await subscribeInbox(resources.alertTopicArn, `${fresh.prefix}-inbox`);
   sqs = new SQSClient({});
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
   readModel = new ReadModel(doc, resources.tableName);
   processor = new EventProcessor({
     store: new StateStore(doc, resources.tableName),
@@ -105,14 +97,9 @@ async function pollAndProcess(token = TOKEN): Promise<void> {
 }
 
 async function publishedKinds(): Promise<string[]> {
-  const kinds: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10 }),
-    );
-    if (Messages.length === 0) return kinds;
-    for (const m of Messages) kinds.push(JSON.parse(m.Body ?? '{}').MessageAttributes.kind.Value);
-  }
+  return (await drainQueue<SnsEnvelope>(sqs, inbox)).map((envelope) =>
+    String(envelope.MessageAttributes?.kind?.Value),
+  );
 }
 
 describe('poll-only changes reach DynamoDB and alert like webhooks', () => {

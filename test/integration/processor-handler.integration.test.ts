@@ -3,14 +3,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { type LocalResources, provisionLocalResources } from '../../local/provision.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalResources } from '../../local/provision.ts';
 import { SqsEventSource } from '../../local/sqs-event-source.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { queueMessageBody } from '../../shared/queue/queue-message.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { setFunctionEnv } from '../support/function-env.ts';
-import { drainQueue, useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, drainQueue, freshResources } from '../support/local-aws.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 import { change, eventOf, eventsOf } from '../support/webhook-builders.ts';
 
@@ -20,11 +20,8 @@ let handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
 let resources: LocalResources;
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  resources = await provisionLocalResources({
-    prefix: `handler-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
+  connectLocalAws();
+  resources = await freshResources('handler', {
     // A refused record comes back after a second and reaches the DLQ on its second failure.
     visibilityTimeoutSeconds: 1,
     maxReceiveCount: 2,

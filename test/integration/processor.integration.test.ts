@@ -1,13 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sweepOwedAlerts } from '../../functions/alert-sweep/owed-alerts-sweep.ts';
 import { createReadApi } from '../../functions/api/read-api.ts';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
-import { provisionLocalResources, subscribeInbox } from '../../local/provision.ts';
+import { subscribeInbox } from '../../local/provision.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
@@ -24,7 +23,7 @@ import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { foldEvents } from '../support/fold-events.ts';
 import { gate, settle } from '../support/in-memory-state-store.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, drainQueue, freshResources, type SnsEnvelope } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 import { change, eventsOf, WABA, webhookBody } from '../support/webhook-builders.ts';
@@ -34,15 +33,11 @@ import { change, eventsOf, WABA, webhookBody } from '../support/webhook-builders
  * subscribed to the topic reads what was published).
  */
 
-let runCount = 0;
 let doc: DynamoDBDocumentClient;
 let sqs: SQSClient;
 
 beforeAll(() => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  doc = connectLocalAws();
   sqs = new SQSClient({});
 });
 
@@ -54,10 +49,8 @@ interface PublishedAlert {
 
 /** Fresh table, topic and inbox, and a processor wired to them. */
 async function pipeline(options: { failPublishes?: number; failPublishNumbers?: readonly number[] } = {}) {
-  runCount += 1;
-  const prefix = `proc-${Date.now()}-${runCount}`;
-  const resources = await provisionLocalResources({ prefix, appSecret: 'a', verifyToken: 'v' });
-  const inbox = await subscribeInbox(resources.alertTopicArn, `${prefix}-inbox`);
+  const resources = await freshResources('proc');
+  const inbox = await subscribeInbox(resources.alertTopicArn, `${resources.prefix}-inbox`);
   const sns = new SNSClient({});
   let failures = options.failPublishes ?? 0;
   let publishes = 0;
@@ -104,24 +97,13 @@ async function pipeline(options: { failPublishes?: number; failPublishNumbers?: 
   }
 
   async function published(): Promise<PublishedAlert[]> {
-    const alerts: PublishedAlert[] = [];
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10 }),
+    return (await drainQueue<SnsEnvelope>(sqs, inbox)).map((envelope) => {
+      const chatbot = JSON.parse(envelope.Message);
+      const attributes = Object.fromEntries(
+        Object.entries(envelope.MessageAttributes ?? {}).map(([name, value]) => [name, value.Value]),
       );
-      if (Messages.length === 0) return alerts;
-      for (const message of Messages) {
-        const envelope = JSON.parse(message.Body ?? '{}');
-        const chatbot = JSON.parse(envelope.Message);
-        const attributes = Object.fromEntries(
-          Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [
-            k,
-            (v as { Value: string }).Value,
-          ]),
-        );
-        alerts.push({ id: chatbot.id, attributes, chatbot });
-      }
-    }
+      return { id: chatbot.id, attributes, chatbot };
+    });
   }
 
   async function states(): Promise<Record<string, EntityState>> {

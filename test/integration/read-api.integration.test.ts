@@ -1,17 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createReadApi, type ReadApi } from '../../functions/api/read-api.ts';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
-import { provisionLocalResources } from '../../local/provision.ts';
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { apiGatewayEvent } from '../support/api-gateway-events.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { change, eventsOf, WABA } from '../support/webhook-builders.ts';
 
@@ -23,15 +20,8 @@ const get = async (path: string, query?: Record<string, string>) => {
 };
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  const resources = await provisionLocalResources({
-    prefix: `api-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const doc = connectLocalAws();
+  const resources = await freshResources('api');
   const processor = new EventProcessor({
     store: new StateStore(doc, resources.tableName),
     outbox: new DynamoDbAlertOutbox(doc, resources.tableName),
@@ -71,6 +61,45 @@ describe('read API against the local emulator', () => {
         updatedAt: '2025-10-09T08:56:40.000Z',
       }),
     ]);
+  });
+
+  it('serves one phone number and one template as exactly the JSON the README documents', async () => {
+    const phone = await get(`/v1/phone-numbers/${encodeURIComponent(`${WABA}:15550783881`)}`);
+    // FLAGGED at 1_760_000_100 s, UNFLAGGED 100 s later: connected again, the limit kept from the first event.
+    expect(phone).toEqual({
+      status: 200,
+      body: {
+        id: '102290129340398:15550783881',
+        wabaId: '102290129340398',
+        displayPhoneNumber: '15550783881',
+        status: 'CONNECTED',
+        messagingLimit: 'TIER_10K',
+        lastQualityEvent: 'UNFLAGGED',
+        flaggedAt: '2025-10-09T08:55:00.000Z',
+        unflaggedAt: '2025-10-09T08:56:40.000Z',
+        isTest: false,
+        updatedAt: '2025-10-09T08:56:40.000Z',
+      },
+    });
+    const template = await get(`/v1/templates/${encodeURIComponent(`${WABA}:1304694804498707`)}`);
+    // RED at 1_760_000_300 s, then its first pause 100 s later (09:00): Meta pauses for 3 hours the first time.
+    expect(template).toEqual({
+      status: 200,
+      body: {
+        id: '102290129340398:1304694804498707',
+        wabaId: '102290129340398',
+        templateId: '1304694804498707',
+        name: 'cart_reminder',
+        language: 'en',
+        status: 'PAUSED',
+        qualityScore: 'RED',
+        pauseCount: 1,
+        pauseTitle: 'FIRST_PAUSE',
+        pausedUntil: '2025-10-09T12:00:00.000Z',
+        isTest: false,
+        updatedAt: '2025-10-09T09:00:00.000Z',
+      },
+    });
   });
 
   it('lists templates with their pause count', async () => {

@@ -1,12 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { templateMetrics } from '../../functions/api/template-metrics-route.ts';
 import { applyTemplateInsights } from '../../functions/processor/template-insights-processor.ts';
-import { provisionLocalResources } from '../../local/provision.ts';
 import type { TemplateInsightsMessage } from '../../shared/graph-records/template-insights.ts';
 import { DynamoDbTemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 
 /* Template insights against DynamoDB Local: conditional puts, the last read wins, days read back by key range. */
@@ -14,10 +12,7 @@ import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 let doc: DynamoDBDocumentClient;
 
 beforeAll(() => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  doc = connectLocalAws();
 });
 
 const WABA = '102290129340398';
@@ -44,11 +39,7 @@ function readOf(readAt: number, read: number): TemplateInsightsMessage {
 
 describe('template insights in DynamoDB', () => {
   it("stores every template's day, keeps the latest read whatever the order, and serves them by range", async () => {
-    const { tableName } = await provisionLocalResources({
-      prefix: `insights-${Date.now()}`,
-      appSecret: 'a',
-      verifyToken: 'v',
-    });
+    const { tableName } = await freshResources('insights');
     const store = new DynamoDbTemplateInsightsStore(doc, tableName);
     const deps = { store, logger: recordingLogger(), counters: recordingCounters() };
     const later = readOf(T0 + 86_400_000, 150);

@@ -1,10 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
 import { TrafficProcessor } from '../../functions/processor/traffic-processor.ts';
 import { trafficWarningEventsOf } from '../../functions/processor/traffic-warnings.ts';
-import { provisionLocalResources } from '../../local/provision.ts';
 import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { MetricsReader } from '../../shared/store/metrics-reader.ts';
@@ -12,7 +10,7 @@ import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import type { TrafficBatch, TrafficFact } from '../../shared/traffic/traffic-facts.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 
 /*
@@ -24,10 +22,7 @@ import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 let doc: DynamoDBDocumentClient;
 
 beforeAll(() => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  doc = connectLocalAws();
 });
 
 const PHONE = '102290129340398:15550783881';
@@ -51,11 +46,7 @@ function sends(first: number, count: number, failEvery: number): TrafficFact[] {
 }
 
 async function pipeline() {
-  const { tableName } = await provisionLocalResources({
-    prefix: `warnings-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
+  const { tableName } = await freshResources('warnings');
   const published: StoredAlert[] = [];
   const events = new EventProcessor({
     store: new StateStore(doc, tableName),

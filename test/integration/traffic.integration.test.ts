@@ -1,34 +1,23 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { phoneNumberMetrics } from '../../functions/api/metrics-route.ts';
 import { TrafficProcessor } from '../../functions/processor/traffic-processor.ts';
-import { provisionLocalResources } from '../../local/provision.ts';
 import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import type { TrafficBatch, TrafficFact } from '../../shared/traffic/traffic-facts.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 
 /* Message tracking against DynamoDB Local: conditional ledger writes, counters added in transactions. */
 
 let doc: DynamoDBDocumentClient;
-let runs = 0;
 
 beforeAll(() => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  doc = connectLocalAws();
 });
 
 async function freshTable() {
-  runs += 1;
-  const { tableName } = await provisionLocalResources({
-    prefix: `traffic-${Date.now()}-${runs}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
+  const { tableName } = await freshResources('traffic');
   const processor = () =>
     new TrafficProcessor({
       store: new DynamoDbTrafficStore(doc, tableName),

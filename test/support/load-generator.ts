@@ -113,21 +113,21 @@ export function generateLoad(options: LoadOptions): Load {
   return { bodies, events: [...events.values()], changes };
 }
 
-/** Sends bodies from `clients` concurrent senders; resolves with every answer's status. */
-export async function sendConcurrently(
-  bodies: readonly string[],
+/** Sends each item from `clients` concurrent senders; resolves with every answer, in the order of the items. */
+export async function sendConcurrently<T, R>(
+  items: readonly T[],
   clients: number,
-  send: (body: string) => Promise<number>,
-): Promise<number[]> {
-  const statuses: number[] = new Array(bodies.length);
+  send: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < bodies.length) {
+      while (next < items.length) {
         const index = next++;
-        statuses[index] = await send(bodies[index] as string);
+        results[index] = await send(items[index] as T);
       }
     }),
   );
-  return statuses;
+  return results;
 }

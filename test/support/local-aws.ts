@@ -1,7 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { useLocalAws } from '../../local/local-aws-env.ts';
+import {
+  type LocalResources,
+  type ProvisionOptions,
+  provisionLocalResources,
+} from '../../local/provision.ts';
 
-export { useLocalAws } from '../../local/local-aws-env.ts';
+export { useLocalAws };
+
+/**
+ * Points every AWS SDK client of this test file at the integration run's emulators (moto and DynamoDB Local,
+ * started by local-aws-global-setup.ts) and returns a document client as the stores use it.
+ */
+export function connectLocalAws(): DynamoDBDocumentClient {
+  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
+  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+let provisioned = 0;
+
+/** A table, topic and queues of their own, as the stack creates them, named apart from every other test's. */
+export async function freshResources(
+  name: string,
+  queue: Pick<ProvisionOptions, 'visibilityTimeoutSeconds' | 'maxReceiveCount'> = {},
+): Promise<LocalResources & { readonly prefix: string }> {
+  provisioned += 1;
+  const prefix = `${name}-${Date.now()}-${provisioned}`;
+  return {
+    ...(await provisionLocalResources({ prefix, appSecret: 'a', verifyToken: 'v', ...queue })),
+    prefix,
+  };
+}
 
 export async function createQueue(sqs: SQSClient, name: string): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
@@ -11,6 +46,12 @@ export async function createQueue(sqs: SQSClient, name: string): Promise<string>
 
 export async function createSecret(client: SecretsManagerClient, name: string, value: string): Promise<void> {
   await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+}
+
+/** An SNS notification as a queue subscribed to the topic receives it (raw message delivery off). */
+export interface SnsEnvelope {
+  readonly Message: string;
+  readonly MessageAttributes?: Record<string, { readonly Value: string }>;
 }
 
 /** Every message currently on a queue (reads until an empty receive), bodies parsed as JSON. */

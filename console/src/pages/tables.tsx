@@ -1,6 +1,6 @@
 import type { ListPage, ReadApiClient } from '../api.ts';
 import { Badge } from '../components/badge.tsx';
-import { EntityTable } from '../components/entity-table.tsx';
+import { type Column, EntityTable, type Filter } from '../components/entity-table.tsx';
 import { Time } from '../components/time.tsx';
 import { usePolled } from '../hooks.ts';
 import { entityHref, type PhoneNumber, type Template, type Waba } from '../model.ts';
@@ -23,6 +23,46 @@ function useWabaIds(api: ReadApiClient): string[] {
   return wabas.data?.items.map((w) => w.wabaId) ?? [];
 }
 
+/** What both tables list: entities of one WABA each, with the time of their last change. */
+interface ListedEntity {
+  readonly id: string;
+  readonly wabaId: string;
+  readonly updatedAt: string;
+}
+
+/** A sortable column of a Meta value shown as is, or a dash when Meta has not sent it. */
+const textColumn = <T,>(
+  key: string,
+  label: string,
+  value: (item: T) => string | number | undefined,
+): Column<T> => ({
+  key,
+  label,
+  sortable: true,
+  render: (item) => value(item) ?? '—',
+});
+
+/** A sortable column of a quality or status, coloured by its value. */
+const badgeColumn = <T,>(key: string, label: string, value: (item: T) => string | undefined): Column<T> => ({
+  key,
+  label,
+  sortable: true,
+  render: (item) => <Badge value={value(item)} />,
+});
+
+const wabaAndLastChange = <T extends ListedEntity>(): Column<T>[] => [
+  textColumn<T>('wabaId', 'WABA', (item) => item.wabaId),
+  { key: 'updatedAt', label: 'Last change', sortable: true, render: (item) => <Time iso={item.updatedAt} /> },
+];
+
+const wabaFilter = (wabaIds: readonly string[]): Filter => ({
+  name: 'wabaId',
+  label: 'WABA',
+  options: wabaIds,
+});
+const statusFilter = (options: readonly string[]): Filter => ({ name: 'status', label: 'Status', options });
+const QUALITY_FILTER: Filter = { name: 'quality', label: 'Quality', options: QUALITIES };
+
 export function PhoneNumbersPage({ api }: { api: ReadApiClient }) {
   const wabaIds = useWabaIds(api);
   return (
@@ -34,11 +74,7 @@ export function PhoneNumbersPage({ api }: { api: ReadApiClient }) {
         caption="Phone numbers"
         searchLabel="Search number or name"
         defaultSort="displayPhoneNumber"
-        filters={[
-          { name: 'wabaId', label: 'WABA', options: wabaIds },
-          { name: 'status', label: 'Status', options: PHONE_STATUSES },
-          { name: 'quality', label: 'Quality', options: QUALITIES },
-        ]}
+        filters={[wabaFilter(wabaIds), statusFilter(PHONE_STATUSES), QUALITY_FILTER]}
         columns={[
           {
             key: 'displayPhoneNumber',
@@ -48,22 +84,11 @@ export function PhoneNumbersPage({ api }: { api: ReadApiClient }) {
               <a href={entityHref('phone-number', p.id)}>{p.displayPhoneNumber ?? p.phoneNumberId ?? p.id}</a>
             ),
           },
-          { key: 'verifiedName', label: 'Name', sortable: true, render: (p) => p.verifiedName ?? '—' },
-          {
-            key: 'qualityRating',
-            label: 'Quality',
-            sortable: true,
-            render: (p) => <Badge value={p.qualityRating} />,
-          },
-          { key: 'status', label: 'Status', sortable: true, render: (p) => <Badge value={p.status} /> },
-          { key: 'messagingLimit', label: 'Limit', sortable: true, render: (p) => p.messagingLimit ?? '—' },
-          { key: 'wabaId', label: 'WABA', sortable: true, render: (p) => p.wabaId },
-          {
-            key: 'updatedAt',
-            label: 'Last change',
-            sortable: true,
-            render: (p) => <Time iso={p.updatedAt} />,
-          },
+          textColumn('verifiedName', 'Name', (p) => p.verifiedName),
+          badgeColumn('qualityRating', 'Quality', (p) => p.qualityRating),
+          badgeColumn('status', 'Status', (p) => p.status),
+          textColumn('messagingLimit', 'Limit', (p) => p.messagingLimit),
+          ...wabaAndLastChange<PhoneNumber>(),
         ]}
       />
     </>
@@ -82,9 +107,9 @@ export function TemplatesPage({ api }: { api: ReadApiClient }) {
         searchLabel="Search name"
         defaultSort="name"
         filters={[
-          { name: 'wabaId', label: 'WABA', options: wabaIds },
-          { name: 'status', label: 'Status', options: TEMPLATE_STATUSES },
-          { name: 'quality', label: 'Quality', options: QUALITIES },
+          wabaFilter(wabaIds),
+          statusFilter(TEMPLATE_STATUSES),
+          QUALITY_FILTER,
           { name: 'category', label: 'Category', options: CATEGORIES },
         ]}
         columns={[
@@ -94,23 +119,12 @@ export function TemplatesPage({ api }: { api: ReadApiClient }) {
             sortable: true,
             render: (t) => <a href={entityHref('template', t.id)}>{t.name ?? t.templateId}</a>,
           },
-          { key: 'language', label: 'Language', sortable: true, render: (t) => t.language ?? '—' },
-          {
-            key: 'qualityScore',
-            label: 'Quality',
-            sortable: true,
-            render: (t) => <Badge value={t.qualityScore} />,
-          },
-          { key: 'status', label: 'Status', sortable: true, render: (t) => <Badge value={t.status} /> },
-          { key: 'category', label: 'Category', sortable: true, render: (t) => t.category ?? '—' },
-          { key: 'pauseCount', label: 'Pauses', sortable: true, render: (t) => t.pauseCount },
-          { key: 'wabaId', label: 'WABA', sortable: true, render: (t) => t.wabaId },
-          {
-            key: 'updatedAt',
-            label: 'Last change',
-            sortable: true,
-            render: (t) => <Time iso={t.updatedAt} />,
-          },
+          textColumn('language', 'Language', (t) => t.language),
+          badgeColumn('qualityScore', 'Quality', (t) => t.qualityScore),
+          badgeColumn('status', 'Status', (t) => t.status),
+          textColumn('category', 'Category', (t) => t.category),
+          textColumn('pauseCount', 'Pauses', (t) => t.pauseCount),
+          ...wabaAndLastChange<Template>(),
         ]}
       />
     </>
