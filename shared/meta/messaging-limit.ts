@@ -38,6 +38,9 @@ export function normalizeMessagingLimit(input: unknown): MessagingLimit | undefi
 }
 
 function fromCount(count: number, raw: string | number): MessagingLimit {
+  // Past 2^53 the count is no longer the one Meta sent, and no tier is that large: keep it as received, unknown
+  // (a derived number of that size is one DynamoDB's document client refuses to store).
+  if (!Number.isSafeInteger(count) || count < -1) return { tier: String(raw), code: 'UNKNOWN', raw };
   const tier =
     count === -1
       ? 'TIER_UNLIMITED'
@@ -63,5 +66,7 @@ export function messagingLimitCapacity(tier: string): number {
   if (tier === 'TIER_NOT_SET') return 0;
   const match = /^TIER_(\d+)(K?)$/.exec(tier);
   if (!match) return Number.NaN;
-  return Number(match[1]) * (match[2] === 'K' ? 1000 : 1);
+  const capacity = Number(match[1]) * (match[2] === 'K' ? 1000 : 1);
+  // Not a tier Meta has: comparing it would rank a typo, and storing it would need more than 53 bits.
+  return Number.isSafeInteger(capacity) ? capacity : Number.NaN;
 }

@@ -301,7 +301,8 @@ const NORMALIZERS: Record<QualityField, Normalizer> = {
     const info = v.alert_info ?? v;
     const event = factory.event<AccountAlertEvent>(businessEntity(factory.wabaId), {
       kind: 'account-alert',
-      alertType: info.alert_type ?? 'UNKNOWN',
+      // The type names the state attribute this alert is kept in: DynamoDB refuses an empty attribute name.
+      alertType: info.alert_type?.trim() || 'UNKNOWN',
       severity: coded(ACCOUNT_ALERT_SEVERITIES, info.alert_severity ?? ''),
       // Without a status, an alert Meta raises is taken as active.
       status: coded(ACCOUNT_ALERT_STATUSES, info.alert_status ?? 'ACTIVE'),

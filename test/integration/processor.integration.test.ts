@@ -261,6 +261,23 @@ describe('processor against the local emulator', () => {
     expect((await p.published()).map((alert) => alert.attributes.kind)).toEqual(['template-quality-red']);
   });
 
+  it('stores limits past 2^53 and an account alert without a type (found by the bench fuzz)', async () => {
+    const p = await pipeline();
+    const events = [
+      ...eventsOf(change.phoneQuality(1_760_000_000, 'UPGRADE', { current_limit: '9007199254740993' })),
+      ...eventsOf(change.phoneQuality(1_760_000_100, 'DOWNGRADE', { current_limit: 15000000000000000 })),
+      ...eventsOf(change.accountAlert(1_760_000_200, { alert_type: '', alert_severity: 'INFORMATIONAL' })),
+    ];
+    expect(events).toHaveLength(3);
+    const bodies = events.map((event) => queueMessageBody(event));
+    expect((await p.deliver(sqsEvent(bodies))).batchItemFailures).toEqual([]);
+    const all = await p.states();
+    expect(all[events[0]?.entity.id ?? '']).toMatchObject({ messagingLimit: '15000000000000000' });
+    expect(all[events[2]?.entity.id ?? '']).toMatchObject({
+      accountAlerts: { UNKNOWN: { severity: 'INFORMATIONAL' } },
+    });
+  });
+
   it('the read API returns the raw value Meta sent as JSON, with big numbers exact', async () => {
     const p = await pipeline();
     // A template id past 2^53 as a JSON integer, and a `constructor` key holding 1e308: both refused as a map.

@@ -16,6 +16,10 @@ describe('normalizeMessagingLimit', () => {
     ['TIER_NOT_SET', 'TIER_NOT_SET', 'TIER_NOT_SET'],
     [5000, 'TIER_5K', 'UNKNOWN'],
     ['TIER_5M', 'TIER_5M', 'UNKNOWN'],
+    // Past 2^53 a count is not the one Meta sent (JSON.parse rounds it): kept as received, never compared.
+    ['9007199254740993', '9007199254740993', 'UNKNOWN'],
+    [1e17, '100000000000000000', 'UNKNOWN'],
+    [-5, '-5', 'UNKNOWN'],
   ])('%j → %s (%s)', (input, tier, code) => {
     expect(normalizeMessagingLimit(input)).toEqual({ tier, code, raw: input });
   });
@@ -40,5 +44,9 @@ describe('messagingLimitCapacity', () => {
 
   it('cannot compare a spelling that is not a tier', () => {
     expect(messagingLimitCapacity('SOMETHING')).toBeNaN();
+  });
+
+  it.each(['TIER_9007199254740992', 'TIER_15000000000000K'])('cannot compare %s, beyond 2^53', (tier) => {
+    expect(messagingLimitCapacity(tier)).toBeNaN();
   });
 });

@@ -279,6 +279,11 @@ describe('parseWebhook: payload quirks', () => {
     expect(flat).toMatchObject({ subjectId: '123456' });
   });
 
+  it.each(['', '  '])('reads an account alert whose type is %j as type UNKNOWN', (alertType) => {
+    const event = eventOf(change.accountAlert(5, { alert_type: alertType, alert_severity: 'INFORMATIONAL' }));
+    expect(event).toMatchObject({ kind: 'account-alert', alertType: 'UNKNOWN' });
+  });
+
   it.each([
     [1739400000, '2025-02-12T22:40:00.000Z'],
     ['January 31, 2021', '2021-01-31T00:00:00.000Z'],
