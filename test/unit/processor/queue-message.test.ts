@@ -279,4 +279,50 @@ describe('queue messages, refusals', () => {
       message: expect.stringMatching(/not a traffic batch \(facts\.0\b/),
     });
   });
+  // Strict like the events: a field this code does not know comes from a newer producer.
+  const statusFact = { k: 'status', p: '1', c: 'c', m: 'm', s: 'read', t: 1_760_000_000 };
+  const day = { templateId: '7', day: '2026-01-01', sent: 3, delivered: 2, read: 1, clicked: 0 };
+  const batchOf = (facts: unknown[], extra: object = {}) =>
+    withVersion(1, { kind: 'traffic', source: 'webhook', id: 'r:0', facts, ...extra });
+  const insightsOf = (days: unknown[], extra: object = {}) =>
+    withVersion(1, {
+      kind: 'template-insights',
+      source: 'poll',
+      id: 'i',
+      wabaId: WABA,
+      readAt: T,
+      days,
+      ...extra,
+    });
+
+  it.each([
+    ['a traffic batch', batchOf([], { mood: 'x' }), /not a traffic batch \(message: unknown field "mood"/],
+    [
+      'a traffic fact in the object form',
+      batchOf([{ ...statusFact, mood: 'x' }]),
+      /not a traffic batch \(facts\.0: /,
+    ],
+    [
+      'template insights',
+      insightsOf([], { mood: 'x' }),
+      /not template insights \(message: unknown field "mood"/,
+    ],
+    [
+      'a day of template insights',
+      insightsOf([{ ...day, mood: 'x' }]),
+      /not template insights \(days\.0: unknown field "mood"/,
+    ],
+  ])('refuses a field it does not know in %s', (_, body, reason) => {
+    const refused = refusal(body);
+    expect(refused.problem).toBe('shape');
+    expect(refused.message).toMatch(reason);
+  });
+
+  it('still reads a traffic fact in the object form written before the compact one, and a day of insights', () => {
+    expect(readQueueMessage(batchOf([statusFact]), 0)).toEqual({
+      kind: 'traffic',
+      batch: { kind: 'traffic', source: 'webhook', id: 'r:0', facts: [statusFact] },
+    });
+    expect(readQueueMessage(insightsOf([day]), 0)).toMatchObject({ insights: { days: [day] } });
+  });
 });
