@@ -253,6 +253,17 @@ describe('queue messages, refusals', () => {
   });
 
   it.each([
+    ['entry is not JSON', { whatsAppWebhookEntry: '{oops' }],
+    ['SNS message is not JSON', { Type: 'Notification', Message: '{whatsAppWebhookEntry' }],
+  ])('refuses an End User Messaging Social notification whose %s, as a shape problem', (_, notification) => {
+    const refused = refusal(JSON.stringify(notification));
+    expect(refused.problem).toBe('shape');
+    expect(refused.message).toMatch(
+      /not a readable End User Messaging Social notification \(.* is not valid JSON\)/,
+    );
+  });
+
+  it.each([
     ['not JSON', '{oops', 'not-json'],
     ['a JSON array', '[1]', 'shape'],
     ['a JSON string', '"x"', 'shape'],
