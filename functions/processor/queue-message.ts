@@ -67,7 +67,7 @@ export function eventsOfMessage(body: string, receivedAt: number): QualityEvent[
 }
 
 /** A notification AWS wrote that is not readable (e.g. its entry is not JSON) is refused and counted like ours. */
-function awsEumEventsOf(message: unknown, receivedAt: number): QualityEvent[] {
+function awsEumEventsOf(message: unknown, receivedAt: number): readonly QualityEvent[] {
   try {
     return parseAwsEumNotification(message, { receivedAt }).events;
   } catch (error) {
