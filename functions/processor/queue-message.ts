@@ -57,15 +57,6 @@ export function readQueueMessage(body: string, receivedAt: number): QueuedWork {
   return { kind: 'events', events: [parsed.data] };
 }
 
-/** The quality events of one message (events and notifications only; a traffic or insights message is refused). */
-export function eventsOfMessage(body: string, receivedAt: number): QualityEvent[] {
-  const work = readQueueMessage(body, receivedAt);
-  if (work.kind !== 'events') {
-    throw new InvalidQueueMessageError('kind', `a ${work.kind} message holds no quality event`);
-  }
-  return [...work.events];
-}
-
 /** A notification AWS wrote that is not readable (e.g. its entry is not JSON) is refused and counted like ours. */
 function awsEumEventsOf(message: unknown, receivedAt: number): readonly QualityEvent[] {
   try {

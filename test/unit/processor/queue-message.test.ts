@@ -3,7 +3,7 @@ import {
   InvalidQueueMessageError,
   type QueueMessageProblem,
 } from '../../../functions/processor/invalid-queue-message.ts';
-import { eventsOfMessage, readQueueMessage } from '../../../functions/processor/queue-message.ts';
+import { readQueueMessage } from '../../../functions/processor/queue-message.ts';
 import {
   type EventOfKind,
   QUALITY_EVENT_KINDS,
@@ -21,6 +21,7 @@ import { templateReadRateEventOf } from '../../../shared/insights/read-rate-even
 import { queueMessageBody } from '../../../shared/queue/queue-message.ts';
 import { phoneTrafficWarningEventOf } from '../../../shared/traffic/warning-event.ts';
 import { parseWebhook } from '../../../shared/webhook/parse-webhook.ts';
+import { eventsOfMessage } from '../../support/events-of-message.ts';
 import { readFixture } from '../../support/fixtures.ts';
 import { FIXTURE_PHONE_NUMBERS, FIXTURE_TEMPLATES } from '../../support/graph-fixtures.ts';
 import { change, eventOf, WABA } from '../../support/webhook-builders.ts';
