@@ -140,13 +140,14 @@ export function alertOutboxContract(implementation: string, makeWorld: () => Pro
       expect(await world.outbox.eventsHolding('9999', LISTED_LIMIT)).not.toContain(event.id);
     });
 
-    it('knows nothing of an event never committed, and striking off or releasing there creates nothing', async () => {
+    it('knows nothing of an event never committed, and striking off, releasing or finishing there creates nothing', async () => {
       const world = await makeWorld();
       const unknown = redTemplate();
       expect(await world.outbox.owedBy(unknown.id)).toBeUndefined();
       expect(await world.outbox.claim(unknown.id, T0, T0)).toBeUndefined();
       await world.outbox.strikeOff(unknown.id, 'no-such-alert');
       await world.outbox.release(unknown.id, T0);
+      await world.outbox.finish(unknown.id);
       expect(await world.outbox.owedBy(unknown.id)).toBeUndefined();
     });
 

@@ -99,6 +99,7 @@ export class InMemoryStateStore implements Store, AlertOutbox {
   }
 
   async finish(eventId: string): Promise<void> {
+    if (!this.marker(eventId)) return;
     this.update(eventId, {
       pendingAlerts: undefined,
       alertsClaimedAt: undefined,
