@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredAlert } from '../alerts/alert.ts';
 import type { AlertOutbox, OwedAlerts } from './alert-outbox.ts';
 import {
   EVENT_SK,
@@ -8,7 +9,6 @@ import {
   GSI1,
   HELD_ALERTS_INDEX_PK,
   OWED_ALERTS_INDEX_PK,
-  type StoredAlert,
 } from './table-items.ts';
 
 /**

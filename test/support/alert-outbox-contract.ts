@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
+import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import { applyEvent } from '../../shared/state/apply-event.ts';
 import type { AlertOutbox } from '../../shared/store/alert-outbox.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
-import { eventItemOf, historyItemOf, type StoredAlert } from '../../shared/store/table-items.ts';
+import { eventItemOf, historyItemOf } from '../../shared/store/table-items.ts';
 import { gate } from './in-memory-state-store.ts';
 import { recordingCounters, recordingLogger } from './recorders.ts';
 import { change, eventOf } from './webhook-builders.ts';
