@@ -1,39 +1,11 @@
 import { createHmac } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createIngestHandler } from '../functions/ingest/ingest-request.ts';
-import { InMemoryParkedChangeStore } from '../shared/parking/parked-changes.ts';
-import { EventQueue } from '../shared/queue/event-queue.ts';
-import type { WebhookSecrets } from '../shared/secrets/webhook-secrets.ts';
 import { metaSignatureOf } from '../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../test/support/api-gateway-events.ts';
 import { change, webhookBody } from '../test/support/webhook-builders.ts';
+import { BENCH_APP_SECRET, benchIngestHandler } from './bench-setup.ts';
 import { fixed, microsPerCallInterleaved, printTable } from './measure.ts';
 
-const SECRET = 'bench-app-secret';
-
-/** SQS answered in-process: what remains is the handler's own work (batching and serializing included). */
-const instantSqs = {
-  send: async (command: { input: { Entries?: { Id?: string }[] } }) => ({
-    Successful: (command.input.Entries ?? []).map((e) => ({
-      Id: e.Id,
-      MessageId: 'm',
-      MD5OfMessageBody: 'x',
-    })),
-    Failed: [],
-  }),
-} as unknown as SQSClient;
-
-const handler = createIngestHandler({
-  secrets: {
-    appSecret: async () => SECRET,
-    verifyToken: async () => 'token',
-    refreshAppSecret: async () => undefined,
-  } satisfies Pick<WebhookSecrets, 'appSecret' | 'verifyToken' | 'refreshAppSecret'>,
-  queue: new EventQueue(instantSqs, 'bench'),
-  parking: new InMemoryParkedChangeStore(),
-  logger: { info() {}, warn() {}, error() {} },
-  counters: { count() {}, flush() {} },
-});
+const handler = benchIngestHandler();
 
 function qualityPayload(targetBytes: number): string {
   const changes = [];
@@ -85,7 +57,7 @@ export async function benchIngestCost(): Promise<void> {
     const event = apiGatewayEvent({
       method: 'POST',
       body,
-      headers: { 'x-hub-signature-256': metaSignatureOf(body, SECRET) },
+      headers: { 'x-hub-signature-256': metaSignatureOf(body, BENCH_APP_SECRET) },
     });
     const check = await handler(event);
     if (check.statusCode !== 200) throw new Error(`bench payload rejected: ${check.body}`);
@@ -93,7 +65,7 @@ export async function benchIngestCost(): Promise<void> {
     const [floor = 0, cost = 0] = await microsPerCallInterleaved(
       [
         () => {
-          createHmac('sha256', SECRET).update(Buffer.from(body)).digest();
+          createHmac('sha256', BENCH_APP_SECRET).update(Buffer.from(body)).digest();
           JSON.parse(body);
         },
         () => handler(event),
@@ -125,7 +97,7 @@ export async function benchIngestCost(): Promise<void> {
     if ((await handler(event)).statusCode !== 401) throw new Error('forged request not rejected');
     const iterations = body.length > 100_000 ? 20 : 2000;
     const [floor = 0, cost = 0] = await microsPerCallInterleaved(
-      [() => createHmac('sha256', SECRET).update(Buffer.from(body)).digest(), () => handler(event)],
+      [() => createHmac('sha256', BENCH_APP_SECRET).update(Buffer.from(body)).digest(), () => handler(event)],
       { iterations },
     );
     flood.push({

@@ -1,12 +1,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { EventProcessor } from '../functions/processor/event-processor.ts';
-import { eventsOfMessage, readQueueMessage } from '../functions/processor/queue-message.ts';
+import { readQueueMessage } from '../functions/processor/queue-message.ts';
 import type { QualityEvent } from '../shared/events/quality-event.ts';
 import { AlertPublisher } from '../shared/notify/sns-alert-publisher.ts';
 import { queueMessageBody } from '../shared/queue/queue-message.ts';
 import { DynamoDbAlertOutbox } from '../shared/store/dynamodb-alert-outbox.ts';
 import { StateCache } from '../shared/store/state-cache.ts';
 import { StateStore } from '../shared/store/state-store.ts';
+import { eventsOfMessage } from '../test/support/events-of-message.ts';
 import { change, eventsOf } from '../test/support/webhook-builders.ts';
 import { QUIET, withEmulators } from './bench-setup.ts';
 import { fixed, median, microsPerCallInterleaved, printTable } from './measure.ts';

@@ -1,48 +1,16 @@
 import { createHmac } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createIngestHandler } from '../functions/ingest/ingest-request.ts';
 import { TrafficProcessor } from '../functions/processor/traffic-processor.ts';
-import { InMemoryParkedChangeStore } from '../shared/parking/parked-changes.ts';
-import { EventQueue } from '../shared/queue/event-queue.ts';
-import type { WebhookSecrets } from '../shared/secrets/webhook-secrets.ts';
 import { pseudonymsFromSecret } from '../shared/traffic/pseudonyms.ts';
 import type { TrafficFact } from '../shared/traffic/traffic-facts.ts';
 import { metaSignatureOf } from '../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../test/support/api-gateway-events.ts';
 import { InMemoryTrafficStore } from '../test/support/in-memory-traffic-store.ts';
 import { webhookBody } from '../test/support/webhook-builders.ts';
+import { BENCH_APP_SECRET, benchIngestHandler, QUIET } from './bench-setup.ts';
 import { fixed, microsPerCallInterleaved, printTable } from './measure.ts';
 import { benchTrafficWarningReads } from './traffic-warning-reads.ts';
 
-const SECRET = 'bench-app-secret';
-
-/** SQS answered in-process: what remains is the handler's own work. */
-const instantSqs = {
-  send: async (command: { input: { Entries?: { Id?: string }[] } }) => ({
-    Successful: (command.input.Entries ?? []).map((e) => ({
-      Id: e.Id,
-      MessageId: 'm',
-      MD5OfMessageBody: 'x',
-    })),
-    Failed: [],
-  }),
-} as unknown as SQSClient;
-
-function ingest(tracking: boolean) {
-  const queue = new EventQueue(instantSqs, 'bench');
-  return createIngestHandler({
-    secrets: {
-      appSecret: async () => SECRET,
-      verifyToken: async () => 'token',
-      refreshAppSecret: async () => undefined,
-    } satisfies Pick<WebhookSecrets, 'appSecret' | 'verifyToken' | 'refreshAppSecret'>,
-    queue,
-    parking: new InMemoryParkedChangeStore(),
-    logger: { info() {}, warn() {}, error() {} },
-    counters: { count() {}, flush() {} },
-    tracking: tracking ? { queue } : undefined,
-  });
-}
+const ingest = (tracking: boolean) => benchIngestHandler({ tracking });
 
 const STATUSES_PER_DELIVERY = 100;
 const PHONE_ENTITY = '102290129340398:15550783881';
@@ -103,7 +71,7 @@ function cycling(bodies: readonly string[], handler: (event: never) => unknown) 
     apiGatewayEvent({
       method: 'POST',
       body,
-      headers: { 'x-hub-signature-256': metaSignatureOf(body, SECRET) },
+      headers: { 'x-hub-signature-256': metaSignatureOf(body, BENCH_APP_SECRET) },
     }),
   );
   let next = 0;
@@ -144,7 +112,7 @@ export async function benchTrafficCost(): Promise<void> {
     if ((check as { statusCode: number }).statusCode !== 200) throw new Error('bench payload rejected');
   }
   // The pseudonyms alone, on the same ids: the part of the cost that keeping customers keyed requires.
-  const pseudonyms = pseudonymsFromSecret(SECRET);
+  const pseudonyms = pseudonymsFromSecret(BENCH_APP_SECRET);
   const ids = bodies.map((body) =>
     (JSON.parse(body).entry[0].changes[0].value.statuses as { id: string; recipient_id: string }[]).map(
       (s) => [s.id, s.recipient_id] as const,
@@ -156,7 +124,7 @@ export async function benchTrafficCost(): Promise<void> {
     [
       () => {
         const body = bodies[floorAt++ % bodies.length] ?? '';
-        createHmac('sha256', SECRET).update(Buffer.from(body)).digest();
+        createHmac('sha256', BENCH_APP_SECRET).update(Buffer.from(body)).digest();
         JSON.parse(body);
       },
       cycling(bodies, off),
@@ -187,11 +155,7 @@ export async function benchTrafficCost(): Promise<void> {
   const writeRows = [];
   for (const perBatch of [1, 10, 100]) {
     const store = new InMemoryTrafficStore();
-    const processor = new TrafficProcessor({
-      store,
-      logger: { info() {}, warn() {}, error() {} },
-      counters: { count() {}, flush() {} },
-    });
+    const processor = new TrafficProcessor({ store, ...QUIET });
     const facts = statusFacts(1000 / 3 + 1).slice(0, 1000);
     let reads = 0;
     const read = store.readLedgers.bind(store);

@@ -6,6 +6,7 @@ import { phoneMetricsPk } from '../shared/store/traffic-store.ts';
 import { splitCounterKey } from '../shared/traffic/customer-ledger.ts';
 import type { TrafficFact } from '../shared/traffic/traffic-facts.ts';
 import { InMemoryTrafficStore } from '../test/support/in-memory-traffic-store.ts';
+import { QUIET } from './bench-setup.ts';
 import { fixed, printTable } from './measure.ts';
 
 const PHONE = '102290129340398:15550783881';
@@ -108,8 +109,7 @@ class CountingMetricsTable {
  */
 async function warningReads(perBatch: number) {
   const store = new InMemoryTrafficStore();
-  const quiet = { logger: { info() {}, warn() {}, error() {} }, counters: { count() {}, flush() {} } };
-  const processor = new TrafficProcessor({ store, ...quiet });
+  const processor = new TrafficProcessor({ store, ...QUIET });
   const week: TrafficFact[] = [];
   for (let hour = 168; hour >= 1; hour -= 1) week.push(...campaign(HOUR_START - hour * 3600, 30, `h${hour}`));
   for (let at = 0; at < week.length; at += 100)

@@ -1,11 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ALERT_POLICY_ENV,
-  type AlertPolicyConfig,
-  DEFAULT_ALERT_POLICY_CONFIG,
-} from '../shared/config/alert-policy-env.ts';
+import { type AlertPolicyConfig, DEFAULT_ALERT_POLICY_CONFIG } from '../shared/config/alert-policy-env.ts';
 import { optionalEnv } from '../shared/config/env.ts';
+import { ALERT_POLICY_ENV } from '../shared/contracts/env-vars.ts';
 
 /** Digests, flap control and reminders from the same variables the Lambda functions read (README). */
 function alertPolicyOf(env: NodeJS.ProcessEnv): AlertPolicyConfig {

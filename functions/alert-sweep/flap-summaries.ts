@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import { eventTimeOfVersion } from '../../shared/events/event-identity.ts';
 import { alternationsWithin } from '../../shared/incidents/incident-ledger.ts';
 import type { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
-import type { FlapItem, StoredAlert } from '../../shared/store/table-items.ts';
+import type { FlapItem } from '../../shared/store/table-items.ts';
 
 export interface FlapSummariesDependencies {
   readonly store: Pick<

@@ -1,3 +1,4 @@
+import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import {
   digestAlertOf,
   digestIdOfAlert,
@@ -9,13 +10,7 @@ import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { AlertOutbox } from '../../shared/store/alert-outbox.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
-import {
-  DIGEST_INDEX_PK,
-  DIGEST_SK,
-  type DigestItem,
-  digestPk,
-  type StoredAlert,
-} from '../../shared/store/table-items.ts';
+import { DIGEST_INDEX_PK, DIGEST_SK, type DigestItem, digestPk } from '../../shared/store/table-items.ts';
 import { AlertsInFlightError, type EventProcessor } from '../processor/event-processor.ts';
 
 export interface HeldAlertsFlushDependencies {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import { CONCERNS } from '../../shared/incidents/incident-concerns.ts';
 import { durationText } from '../../shared/incidents/incident-ledger.ts';
 import type { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
-import type { IncidentItem, StoredAlert } from '../../shared/store/table-items.ts';
+import type { IncidentItem } from '../../shared/store/table-items.ts';
 
 export interface RemindersDependencies {
   readonly store: Pick<StateStore, 'openIncidents' | 'claimReminder' | 'reminderPublished'>;

@@ -1,3 +1,4 @@
+import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import { type AlertPolicySettings, applyAlertPolicy } from '../../shared/alerts/alert-policy.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import { sameJson } from '../../shared/events/canonical-json.ts';
@@ -11,8 +12,9 @@ import {
 import type { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
-import { type ApplyOutcome, applyEvent } from '../../shared/state/apply-event.ts';
+import { applyEvent } from '../../shared/state/apply-event.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
+import type { ApplyOutcome } from '../../shared/state/merge-attributes.ts';
 import type { Transition } from '../../shared/state/transition.ts';
 import type { AlertOutbox } from '../../shared/store/alert-outbox.ts';
 import type { StateCache } from '../../shared/store/state-cache.ts';
@@ -26,7 +28,6 @@ import {
   type IncidentItem,
   incidentItemOf,
   incidentSk,
-  type StoredAlert,
   stateItemOf,
 } from '../../shared/store/table-items.ts';
 

@@ -1,7 +1,8 @@
 import type * as z from 'zod/mini';
 
 /** What was wrong with a refused queue message: the metric's dimension and the start of the log's reason. */
-export type QueueMessageProblem = 'not-json' | 'version' | 'kind' | 'shape';
+export const QUEUE_MESSAGE_PROBLEMS = ['not-json', 'version', 'kind', 'shape'] as const;
+export type QueueMessageProblem = (typeof QUEUE_MESSAGE_PROBLEMS)[number];
 
 /**
  * A queue message this code cannot apply as it is. Its record fails alone (a batch item failure), is retried and,

@@ -4,6 +4,7 @@ import type { TemplateInsightsMessage } from '../../shared/graph-records/templat
 import { versionProblem } from '../../shared/queue/queue-message.ts';
 import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
 import { isAwsEumNotification, parseAwsEumNotification } from '../../shared/webhook/parse-aws-eum.ts';
+import { WebhookParseError } from '../../shared/webhook/webhook-parse-error.ts';
 import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts';
 import { templateInsightsOf } from './template-insights-message.ts';
 import { trafficBatchOf } from './traffic-message.ts';
@@ -29,9 +30,7 @@ export function readQueueMessage(body: string, receivedAt: number): QueuedWork {
   } catch {
     throw new InvalidQueueMessageError('not-json', 'message body is not JSON');
   }
-  if (isAwsEumNotification(message)) {
-    return { kind: 'events', events: parseAwsEumNotification(message, { receivedAt }).events };
-  }
+  if (isAwsEumNotification(message)) return { kind: 'events', events: awsEumEventsOf(message, receivedAt) };
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     throw new InvalidQueueMessageError('shape', 'message is not a JSON object');
   }
@@ -58,13 +57,17 @@ export function readQueueMessage(body: string, receivedAt: number): QueuedWork {
   return { kind: 'events', events: [parsed.data] };
 }
 
-/** The quality events of one message (events and notifications only; a traffic or insights message is refused). */
-export function eventsOfMessage(body: string, receivedAt: number): QualityEvent[] {
-  const work = readQueueMessage(body, receivedAt);
-  if (work.kind !== 'events') {
-    throw new InvalidQueueMessageError('kind', `a ${work.kind} message holds no quality event`);
+/** A notification AWS wrote that is not readable (e.g. its entry is not JSON) is refused and counted like ours. */
+function awsEumEventsOf(message: unknown, receivedAt: number): readonly QualityEvent[] {
+  try {
+    return parseAwsEumNotification(message, { receivedAt }).events;
+  } catch (error) {
+    if (!(error instanceof WebhookParseError)) throw error;
+    throw new InvalidQueueMessageError(
+      'shape',
+      `message is not a readable End User Messaging Social notification (${error.message})`,
+    );
   }
-  return [...work.events];
 }
 
 /** A kind is ours to name in a log only when it looks like one; anything else is described, not echoed. */

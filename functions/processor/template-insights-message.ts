@@ -4,14 +4,14 @@ import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts
 
 const id = z.string().check(z.minLength(1));
 const figure = z.number().check(z.int(), z.nonnegative());
-const message = z.object({
+const message = z.strictObject({
   kind: z.literal('template-insights'),
   source: z.literal('poll'),
   id,
   wabaId: z.string().check(z.regex(/^\d+$/)),
   readAt: z.number().check(z.int(), z.positive()),
   days: z.array(
-    z.object({
+    z.strictObject({
       templateId: z.string().check(z.regex(/^\d+$/)),
       day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
       sent: figure,

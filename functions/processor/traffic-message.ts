@@ -26,7 +26,7 @@ const wireFact = z.union([
  * across the deployment that changed the form are applied, not lost.
  */
 const objectFact = z.discriminatedUnion('k', [
-  z.object({
+  z.strictObject({
     k: z.literal('status'),
     p: id,
     c: id,
@@ -36,10 +36,10 @@ const objectFact = z.discriminatedUnion('k', [
     e: z.optional(z.array(z.number().check(z.int()))),
     pc: z.optional(z.string()),
   }),
-  z.object({ k: z.literal('inbound'), p: id, c: id, m: id, t: seconds }),
-  z.object({ k: z.literal('preference'), p: id, c: id, v: id, cat: z.string(), t: seconds }),
+  z.strictObject({ k: z.literal('inbound'), p: id, c: id, m: id, t: seconds }),
+  z.strictObject({ k: z.literal('preference'), p: id, c: id, v: id, cat: z.string(), t: seconds }),
 ]);
-const trafficBatch = z.object({
+const trafficBatch = z.strictObject({
   kind: z.literal('traffic'),
   source: z.literal('webhook'),
   id,

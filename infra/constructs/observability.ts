@@ -17,7 +17,11 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { QUEUE_MESSAGE_PROBLEMS } from '../../functions/processor/invalid-queue-message.ts';
+import { ALERT_SEVERITIES } from '../../shared/alerts/alert.ts';
 import {
+  DIMENSION_OF_METRIC,
+  type DimensionedMetricName,
   METRICS_NAMESPACE,
   type MetricDimension,
   type MetricName,
@@ -172,6 +176,16 @@ export class Observability extends Construct {
 
     const custom = (service: ServiceName, metricName: MetricName, label: string = metricName) =>
       emitted(service, metricName, { period: FIVE_MINUTES, statistic: 'Sum', label });
+    // A metric counted per value of its dimension exists only with it: one line per value.
+    const perValue = (service: ServiceName, metricName: DimensionedMetricName, values: readonly string[]) =>
+      values.map((value) =>
+        emitted(service, metricName, {
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+          label: value,
+          dimension: { name: DIMENSION_OF_METRIC[metricName], value },
+        }),
+      );
     this.dashboard = new Dashboard(this, 'dashboard', {
       dashboardName: `whatsapp-quality-${Aws.STACK_NAME}`.slice(0, 255),
     });
@@ -213,8 +227,8 @@ export class Observability extends Construct {
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Alerts published',
-        left: [custom(SERVICE_NAMES.processor, 'AlertsPublished')],
+        title: 'Alerts published, by severity',
+        left: perValue(SERVICE_NAMES.processor, 'AlertsPublished', ALERT_SEVERITIES),
         width: 8,
       }),
       new GraphWidget({
@@ -232,6 +246,14 @@ export class Observability extends Construct {
         left: Object.entries(props.functions).map(([name, fn]) =>
           fn.metricErrors({ period: FIVE_MINUTES, label: name }),
         ),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      // A deploy that writes a shape the processor refuses shows here before its messages reach the DLQ.
+      new GraphWidget({
+        title: 'Queue messages refused, by problem',
+        left: perValue(SERVICE_NAMES.processor, 'QueueMessagesRefused', QUEUE_MESSAGE_PROBLEMS),
         width: 8,
       }),
     );

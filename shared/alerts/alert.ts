@@ -1,6 +1,7 @@
 import type { EntityKind } from '../events/quality-event.ts';
 
-export type AlertSeverity = 'CRITICAL' | 'WARNING' | 'INFO';
+export const ALERT_SEVERITIES = ['CRITICAL', 'WARNING', 'INFO'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
 export const ALERT_KINDS = [
   'phone-flagged',

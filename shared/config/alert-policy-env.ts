@@ -2,9 +2,6 @@ import { type AlertPolicySettings, DEFAULT_ALERT_POLICY } from '../alerts/alert-
 import { ALERT_POLICY_ENV, type FunctionEnvironment } from '../contracts/env-vars.ts';
 import { functionEnv } from './env.ts';
 
-/** The alert policy's variables, named in the contracts; re-exported for the code that reads them by field. */
-export { ALERT_POLICY_ENV };
-
 type AlertPolicyEnvVar = (typeof ALERT_POLICY_ENV)[keyof typeof ALERT_POLICY_ENV];
 
 /** The settings in the units people write them in (README's context table). */

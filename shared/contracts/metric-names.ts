@@ -35,9 +35,9 @@ export const METRIC_NAMES = [
   'TrafficLedgersWritten',
   'TrafficWarningsFailed',
   'TemplateInsightDaysStored',
+  'QueueMessagesRefused',
   // alert sweep: owed and held alerts, reminders, flap summaries
   'OwedAlertEvents',
-  'QueueMessagesRefused',
   'OwedAlertsPublished',
   'OwedAlertEventsFailed',
   'DigestsPublished',
@@ -68,3 +68,24 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 export const METRIC_DIMENSIONS = ['status', 'severity', 'reason', 'problem'] as const;
 
 export type MetricDimension = (typeof METRIC_DIMENSIONS)[number];
+
+/**
+ * The metrics counted per value of one more dimension, and that dimension: they are emitted only with it (as
+ * `{service, <dimension>}`), so a dashboard or alarm must name it too, or it reads a metric nobody writes. Every
+ * other metric carries `service` alone. `Counters.count()` takes its dimension from here.
+ */
+export const DIMENSION_OF_METRIC = {
+  DeliveriesRejected: 'reason',
+  AlertsPublished: 'severity',
+  QueueMessagesRefused: 'problem',
+  WabaPolls: 'status',
+  TemplateInsightsReads: 'status',
+} as const satisfies Partial<Record<MetricName, MetricDimension>>;
+
+export type DimensionedMetricName = keyof typeof DIMENSION_OF_METRIC;
+
+/** One value of a dimensioned metric's dimension, e.g. `{ name: 'severity', value: 'CRITICAL' }`. */
+export interface DimensionOf<N extends DimensionedMetricName> {
+  readonly name: (typeof DIMENSION_OF_METRIC)[N];
+  readonly value: string;
+}

@@ -218,9 +218,10 @@ export interface PollerAccessEvent extends EventEnvelope {
 }
 
 /**
- * Every kind of event, written once. The union below must name exactly these kinds (checked by `KindsOfUnion`),
- * and the queue's schemas are a table keyed by them (quality-event-schemas.ts), so a kind added in one place and
- * not the other is a compile error rather than an event the queue refuses or applies unchecked.
+ * Every kind of event, written once. The union below must name exactly these kinds (checked by
+ * `_UnionHasEveryKindAndNoOther`), and the queue's schemas are a table keyed by them (quality-event-schemas.ts),
+ * so a kind added in one place and not the other is a compile error rather than an event the queue refuses or
+ * applies unchecked.
  */
 export const QUALITY_EVENT_KINDS = [
   'phone-quality',

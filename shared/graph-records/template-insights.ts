@@ -3,8 +3,8 @@ import * as z from 'zod/mini';
 /**
  * Meta's template insights (`GET /{WABA_ID}/template_analytics`): per template and UTC day, how many messages
  * were sent, delivered and read, and how often its buttons were clicked. Daily granularity only, at most 10
- * template ids per request, and Meta keeps 90 days (docs: "Template analytics"; /work/shared/reference/meta-2026.md
- * §4). The monitor stores every day it reads, forever.
+ * template ids per request, and Meta keeps 90 days (docs/meta-2026.md, "Template insights"). The monitor stores
+ * every day it reads, forever.
  */
 export const TEMPLATE_IDS_PER_CALL = 10;
 export const INSIGHTS_LOOKBACK_DAYS = 90;

@@ -1,6 +1,12 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { optionalEnv } from '../config/env.ts';
-import { METRICS_NAMESPACE, type MetricDimension, type MetricName } from '../contracts/metric-names.ts';
+import {
+  type DimensionedMetricName,
+  type DimensionOf,
+  METRICS_NAMESPACE,
+  type MetricDimension,
+  type MetricName,
+} from '../contracts/metric-names.ts';
 import { DEFAULT_SERVICE_NAME } from '../contracts/service-names.ts';
 
 /** EMF metrics, flushed once per invocation by each handler. */
@@ -12,20 +18,22 @@ export const metrics = new Metrics({
 /** The counting that handlers do: small enough to fake in tests, backed by Powertools in Lambda. */
 export interface Counters {
   /**
-   * Adds to a count metric; with a dimension it is published as its own metric (e.g. rejected by reason). Only
-   * the names in `METRIC_NAMES`: the ones the dashboard and alarms can read.
+   * Adds to a count metric. Only the names in `METRIC_NAMES`: the ones the dashboard and alarms can read. A
+   * metric in `DIMENSION_OF_METRIC` takes a value of its dimension, published as its own metric (e.g. rejected
+   * by reason); the others take none.
    */
-  count(
-    name: MetricName,
-    value: number,
-    dimension?: { readonly name: MetricDimension; readonly value: string },
-  ): void;
+  count(name: Exclude<MetricName, DimensionedMetricName>, value: number): void;
+  count<N extends DimensionedMetricName>(name: N, value: number, dimension: DimensionOf<N>): void;
   flush(): void;
 }
 
 export function powertoolsCounters(target: Metrics = metrics): Counters {
   return {
-    count(name, value, dimension) {
+    count(
+      name: MetricName,
+      value: number,
+      dimension?: { readonly name: MetricDimension; readonly value: string },
+    ) {
       if (value === 0) return;
       if (!dimension) {
         target.addMetric(name, MetricUnit.Count, value);

@@ -5,8 +5,6 @@ import type { MergeResult } from './merge-attributes.ts';
 import { applyPhoneNumberEvent, initialPhoneNumberState } from './phone-number-reducer.ts';
 import { applyTemplateEvent, initialTemplateState } from './template-reducer.ts';
 
-export type { ApplyOutcome, MergeResult } from './merge-attributes.ts';
-
 /**
  * The state machine: the entity's current state (undefined when never seen) and one event in, the new state
  * and the transitions it caused out. Pure, commutative and idempotent (see entity-state.ts).

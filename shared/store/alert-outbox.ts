@@ -1,4 +1,4 @@
-import type { StoredAlert } from './table-items.ts';
+import type { StoredAlert } from '../alerts/alert.ts';
 
 /**
  * What one event still owes: the alerts committed with it and not yet struck off, and who is publishing them.

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredAlert } from '../alerts/alert.ts';
 import type { AlertOutbox, OwedAlerts } from './alert-outbox.ts';
 import {
   EVENT_SK,
@@ -8,7 +9,6 @@ import {
   GSI1,
   HELD_ALERTS_INDEX_PK,
   OWED_ALERTS_INDEX_PK,
-  type StoredAlert,
 } from './table-items.ts';
 
 /**
@@ -80,15 +80,20 @@ export class DynamoDbAlertOutbox implements AlertOutbox {
   }
 
   async finish(eventId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: eventPk(eventId), sk: EVENT_SK },
-        UpdateExpression:
-          'REMOVE pendingAlerts, alertsClaimedAt, gsi1pk, gsi1sk SET alertsPublishedAt = :now',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
-      }),
-    );
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: eventPk(eventId), sk: EVENT_SK },
+          UpdateExpression:
+            'REMOVE pendingAlerts, alertsClaimedAt, gsi1pk, gsi1sk SET alertsPublishedAt = :now',
+          // Only on a marker that exists: an unknown (or expired) event id would otherwise get a bare marker
+          // that later reads as "already processed". No marker means nothing is owed: done.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': new Date().toISOString() },
+        }),
+      )
+      .catch(ignoreFailedCondition);
   }
 
   async release(eventId: string, claimedAt: number): Promise<void> {

@@ -2,8 +2,8 @@ import type { StoredAlert } from '../alerts/alert.ts';
 import { eventVersionOf } from '../events/event-identity.ts';
 import type { EntityKind, EntityRef, QualityEvent } from '../events/quality-event.ts';
 import type { Incident, IncidentLedger } from '../incidents/incident-ledger.ts';
-import type { ApplyOutcome } from '../state/apply-event.ts';
 import type { EntityState } from '../state/entity-state.ts';
+import type { ApplyOutcome } from '../state/merge-attributes.ts';
 import type { Transition } from '../state/transition.ts';
 import { TABLE_SCHEMA } from './table-schema.ts';
 
@@ -26,9 +26,6 @@ import { TABLE_SCHEMA } from './table-schema.ts';
  * is listed under `owed-alerts` (a sparse index entry, removed with the last alert), so that the owed-alerts
  * sweep finds what a message that left the queue still owes without a scan.
  */
-/** The alert shape is the domain's (shared/alerts/alert.ts); re-exported for the store's own callers. */
-export type { StoredAlert };
-
 export const STATE_SK = 'STATE';
 export const EVENT_SK = 'EVENT';
 export const ALERT_SK = 'ALERT';

@@ -8,10 +8,12 @@ import {
 } from '../../local/pipeline.ts';
 import { fetchAllItems } from '../../local/read-client.ts';
 import { type PostResult, postWebhook } from '../../local/webhook-client.ts';
+import type { FunctionEnvironment } from '../../shared/contracts/env-vars.ts';
 import { eventVersionOf } from '../../shared/events/event-identity.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import type { EntityState, PhoneNumberState, TemplateState } from '../../shared/state/entity-state.ts';
 import { foldEvents } from '../support/fold-events.ts';
+import { setFunctionEnv } from '../support/function-env.ts';
 
 export const APP_SECRET = 'e2e-app-secret';
 export const VERIFY_TOKEN = 'e2e-verify-token';
@@ -24,7 +26,7 @@ export interface E2eOptions
   /** Start a Graph API stand-in serving these WABAs (and nothing else) and point the poller at it. */
   readonly graphWabas?: Record<string, StubWaba>;
   /** Environment the handler modules read when the pipeline imports them; restored at stop. */
-  readonly env?: Record<string, string>;
+  readonly env?: FunctionEnvironment;
 }
 
 /** A local pipeline (and its Graph API stand-in) on free loopback ports, with one way to stop it all. */
@@ -45,13 +47,8 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
     for (const step of stops.splice(0).reverse()) await step();
   };
   try {
-    const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-    Object.assign(process.env, env);
-    stops.push(async () => {
-      for (const [name, value] of Object.entries(saved))
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-    });
+    const undoEnv = setFunctionEnv(env);
+    stops.push(async () => undoEnv());
     const graph = graphWabas ? await startGraphApiStub({ token: GRAPH_TOKEN, wabas: graphWabas }) : undefined;
     if (graph) stops.push(() => graph.close());
     const pipeline = await startLocalPipeline({

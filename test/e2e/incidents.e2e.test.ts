@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/spawn-emulator.ts';
 import { postWebhook } from '../../local/webhook-client.ts';
-import { ALERT_POLICY_ENV } from '../../shared/config/alert-policy-env.ts';
+import { ALERT_POLICY_ENV } from '../../shared/contracts/env-vars.ts';
 import { type ChangeSpec, change, WABA, webhookBody } from '../support/webhook-builders.ts';
 import { fetchAll } from './e2e-support.ts';
 import { alertLines, killLeftovers, type NpmStart, startNpm, waitUntilApplied } from './npm-start-process.ts';

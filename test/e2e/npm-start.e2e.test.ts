@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/spawn-emulator.ts';
 import { postWebhook } from '../../local/webhook-client.ts';
-import { ALERT_POLICY_ENV } from '../../shared/config/alert-policy-env.ts';
+import { ALERT_POLICY_ENV } from '../../shared/contracts/env-vars.ts';
 import { parseWebhook } from '../../shared/webhook/parse-webhook.ts';
 import { generateLoad, sendConcurrently } from '../support/load-generator.ts';
 import { change, webhookBody } from '../support/webhook-builders.ts';

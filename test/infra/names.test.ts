@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { configFromContext } from '../../infra/config.ts';
 import { QualityMonitorStack } from '../../infra/stack.ts';
 import { ENV_VAR_NAMES } from '../../shared/contracts/env-vars.ts';
-import { METRIC_NAMES, METRICS_NAMESPACE } from '../../shared/contracts/metric-names.ts';
+import { DIMENSION_OF_METRIC, METRIC_NAMES, METRICS_NAMESPACE } from '../../shared/contracts/metric-names.ts';
 import { SERVICE_NAMES } from '../../shared/contracts/service-names.ts';
 
 /* The stack reads the same names the code writes: metrics, their namespace and services, environment variables. */
@@ -86,6 +86,26 @@ describe('metrics the dashboard and alarms read', () => {
       expect(names, `${metric.metricName} is not in METRIC_NAMES`).toContain(metric.metricName);
       expect(services, `${metric.metricName}'s service`).toContain(metric.dimensions.service);
     }
+  });
+
+  it('name exactly the dimensions their metric is emitted with, or they read a metric nobody writes', () => {
+    // Metric name -> its dimensions as emitted: `service` always, and the one `Counters.count()` requires.
+    const extra: Readonly<Record<string, string>> = DIMENSION_OF_METRIC;
+    const emittedWith = (name: string) => ['service', ...(extra[name] ? [extra[name]] : [])].sort();
+    for (const metric of [...alarmMetrics(), ...dashboardMetrics()]) {
+      expect(Object.keys(metric.dimensions).sort(), metric.metricName).toEqual(
+        emittedWith(metric.metricName),
+      );
+    }
+  });
+
+  it('graph the alerts published per severity and the refused queue messages per problem', () => {
+    const graphed = (name: string, dimension: string) =>
+      dashboardMetrics()
+        .filter((m) => m.metricName === name)
+        .map((m) => m.dimensions[dimension]);
+    expect(graphed('AlertsPublished', 'severity')).toEqual(['CRITICAL', 'WARNING', 'INFO']);
+    expect(graphed('QueueMessagesRefused', 'problem')).toEqual(['not-json', 'version', 'kind', 'shape']);
   });
 });
 

@@ -1,11 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, inject } from 'vitest';
-import { provisionLocalResources } from '../../local/provision.ts';
+import { beforeAll } from 'vitest';
 import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
 import { alertOutboxContract } from '../support/alert-outbox-contract.ts';
-import { useLocalAws } from '../support/local-aws.ts';
+import { connectLocalAws, freshResources } from '../support/local-aws.ts';
 
 /*
  * The outbox contract on DynamoDB Local: the conditional updates, the sparse listing and the transaction's
@@ -17,15 +14,8 @@ let store: StateStore;
 let outbox: DynamoDbAlertOutbox;
 
 beforeAll(async () => {
-  useLocalAws(inject('motoEndpoint'), inject('dynamoDbEndpoint'));
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const { tableName } = await provisionLocalResources({
-    prefix: `outbox-${Date.now()}`,
-    appSecret: 'a',
-    verifyToken: 'v',
-  });
+  const doc = connectLocalAws();
+  const { tableName } = await freshResources('outbox');
   store = new StateStore(doc, tableName);
   outbox = new DynamoDbAlertOutbox(doc, tableName);
 });

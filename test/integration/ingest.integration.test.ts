@@ -1,4 +1,6 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestHandler } from '../../functions/ingest/ingest-request.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
@@ -8,14 +10,7 @@ import { metaSignatureOf } from '../../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../support/api-gateway-events.ts';
 import { fixtureNames, readFixture } from '../support/fixtures.ts';
 import { setFunctionEnv } from '../support/function-env.ts';
-import {
-  connectLocalAws,
-  createQueue,
-  createSecret,
-  drainQueue,
-  SecretsManagerClient,
-  SQSClient,
-} from '../support/local-aws.ts';
+import { connectLocalAws, createQueue, createSecret, drainQueue } from '../support/local-aws.ts';
 import { change, webhookBody } from '../support/webhook-builders.ts';
 
 /*

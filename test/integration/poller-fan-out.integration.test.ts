@@ -1,9 +1,11 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbWabaRegistry } from '../../functions/poller/dynamodb-waba-registry.ts';
 import { PollJobQueue } from '../../functions/poller/poll-job-queue.ts';
-import { createQueue, drainQueue, SQSClient, useLocalAws } from '../support/local-aws.ts';
+import { useLocalAws } from '../../local/local-aws-env.ts';
+import { createQueue, drainQueue } from '../support/local-aws.ts';
 
 /* The poller's AWS edges against the local emulator: the WABA registry table and the poll-jobs queue. */
 

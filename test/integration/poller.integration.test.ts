@@ -2,7 +2,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventProcessor } from '../../functions/processor/event-processor.ts';
-import { eventsOfMessage } from '../../functions/processor/queue-message.ts';
 import { type GraphApiStub, startGraphApiStub } from '../../local/graph-api-stub.ts';
 import { type LocalResources, subscribeInbox } from '../../local/provision.ts';
 import { GraphClient } from '../../shared/graph/graph-client.ts';
@@ -12,6 +11,7 @@ import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts
 import { ReadModel } from '../../shared/store/read-model.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import { StateStore } from '../../shared/store/state-store.ts';
+import { eventsOfMessage } from '../support/events-of-message.ts';
 import { connectLocalAws, drainQueue, freshResources, type SnsEnvelope } from '../support/local-aws.ts';
 import { recordingCounters, recordingLogger } from '../support/recorders.ts';
 import { runPoll } from '../support/sequential-poll.ts';

@@ -87,7 +87,7 @@ async function pipeline(options: { failPublishes?: number; failPublishNumbers?: 
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
-        const { eventsOfMessage } = await import('../../functions/processor/queue-message.ts');
+        const { eventsOfMessage } = await import('../support/events-of-message.ts');
         for (const e of eventsOfMessage(record.body, Date.now())) await using.process(e);
       } catch {
         batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AlertsInFlightError, EventProcessor } from '../../functions/processor/event-processor.ts';
+import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import { decideAlerts } from '../../shared/alerts/decide-alerts.ts';
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
 import { applyEvent } from '../../shared/state/apply-event.ts';
 import type { AlertOutbox } from '../../shared/store/alert-outbox.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
 import type { StateStore } from '../../shared/store/state-store.ts';
-import { eventItemOf, historyItemOf, type StoredAlert } from '../../shared/store/table-items.ts';
+import { eventItemOf, historyItemOf } from '../../shared/store/table-items.ts';
 import { gate } from './in-memory-state-store.ts';
 import { recordingCounters, recordingLogger } from './recorders.ts';
 import { change, eventOf } from './webhook-builders.ts';
@@ -140,13 +141,14 @@ export function alertOutboxContract(implementation: string, makeWorld: () => Pro
       expect(await world.outbox.eventsHolding('9999', LISTED_LIMIT)).not.toContain(event.id);
     });
 
-    it('knows nothing of an event never committed, and striking off or releasing there creates nothing', async () => {
+    it('knows nothing of an event never committed, and striking off, releasing or finishing there creates nothing', async () => {
       const world = await makeWorld();
       const unknown = redTemplate();
       expect(await world.outbox.owedBy(unknown.id)).toBeUndefined();
       expect(await world.outbox.claim(unknown.id, T0, T0)).toBeUndefined();
       await world.outbox.strikeOff(unknown.id, 'no-such-alert');
       await world.outbox.release(unknown.id, T0);
+      await world.outbox.finish(unknown.id);
       expect(await world.outbox.owedBy(unknown.id)).toBeUndefined();
     });
 

@@ -1,6 +1,7 @@
 import type { QualityEvent } from '../../shared/events/quality-event.ts';
-import { type ApplyOutcome, applyEvent } from '../../shared/state/apply-event.ts';
+import { applyEvent } from '../../shared/state/apply-event.ts';
 import type { EntityState } from '../../shared/state/entity-state.ts';
+import type { ApplyOutcome } from '../../shared/state/merge-attributes.ts';
 import type { Transition } from '../../shared/state/transition.ts';
 
 export interface Folded {

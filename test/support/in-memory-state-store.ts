@@ -1,3 +1,4 @@
+import type { StoredAlert } from '../../shared/alerts/alert.ts';
 import type { EntityRef } from '../../shared/events/quality-event.ts';
 import type { AlertOutbox, OwedAlerts } from '../../shared/store/alert-outbox.ts';
 import type { EventCommit, StateStore, StoredState } from '../../shared/store/state-store.ts';
@@ -10,7 +11,6 @@ import {
   HELD_ALERTS_INDEX_PK,
   type IncidentItem,
   OWED_ALERTS_INDEX_PK,
-  type StoredAlert,
 } from '../../shared/store/table-items.ts';
 
 type Store = Pick<
@@ -99,6 +99,7 @@ export class InMemoryStateStore implements Store, AlertOutbox {
   }
 
   async finish(eventId: string): Promise<void> {
+    if (!this.marker(eventId)) return;
     this.update(eventId, {
       pendingAlerts: undefined,
       alertsClaimedAt: undefined,

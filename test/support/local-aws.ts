@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { useLocalAws } from '../../local/local-aws-env.ts';
@@ -9,8 +9,6 @@ import {
   type ProvisionOptions,
   provisionLocalResources,
 } from '../../local/provision.ts';
-
-export { useLocalAws };
 
 /**
  * Points every AWS SDK client of this test file at the integration run's emulators (moto and DynamoDB Local,
@@ -70,5 +68,3 @@ export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string):
     for (const message of Messages) bodies.push(JSON.parse(message.Body ?? 'null') as T);
   }
 }
-
-export { SecretsManagerClient, SQSClient };

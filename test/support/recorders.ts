@@ -1,4 +1,4 @@
-import type { MetricName } from '../../shared/contracts/metric-names.ts';
+import type { MetricDimension, MetricName } from '../../shared/contracts/metric-names.ts';
 import type { AppLogger } from '../../shared/powertools/logger.ts';
 import type { Counters } from '../../shared/powertools/metrics.ts';
 
@@ -27,7 +27,11 @@ export function recordingCounters(): Counters & {
   const recorder: Counters & { readonly totals: Map<RecordedCount, number>; flushes: number } = {
     totals,
     flushes: 0,
-    count(name, value, dimension) {
+    count(
+      name: MetricName,
+      value: number,
+      dimension?: { readonly name: MetricDimension; readonly value: string },
+    ) {
       const key: RecordedCount = dimension ? `${name}{${dimension.name}=${dimension.value}}` : name;
       totals.set(key, (totals.get(key) ?? 0) + value);
     },

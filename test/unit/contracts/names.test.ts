@@ -52,6 +52,17 @@ describe('metric names', () => {
     expect(counters.totals.get('AlertsPublished{severity=CRITICAL}')).toBe(1);
   });
 
+  it('a metric is counted with exactly the dimension it is published with (DIMENSION_OF_METRIC)', () => {
+    const counters = recordingCounters();
+    // @ts-expect-error AlertsPublished is published per severity: a count without it is graphed nowhere
+    counters.count('AlertsPublished', 1);
+    // @ts-expect-error the wrong dimension for this metric
+    counters.count('AlertsPublished', 1, { name: 'status', value: 'ok' });
+    // @ts-expect-error EventsApplied carries no dimension besides the service
+    counters.count('EventsApplied', 1, { name: 'status', value: 'ok' });
+    expect(counters.totals.get('AlertsPublished')).toBe(1);
+  });
+
   it('are listed once', () => {
     expect(new Set(METRIC_NAMES).size).toBe(METRIC_NAMES.length);
   });

@@ -4,7 +4,7 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient }
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../../functions/ingest/ingest-request.ts';
-import { trafficBatchOf } from '../../../functions/processor/traffic-message.ts';
+import { readQueueMessage } from '../../../functions/processor/queue-message.ts';
 import { InMemoryParkedChangeStore } from '../../../shared/parking/parked-changes.ts';
 import { EventQueue } from '../../../shared/queue/event-queue.ts';
 import { WebhookSecrets } from '../../../shared/secrets/webhook-secrets.ts';
@@ -73,8 +73,10 @@ describe('POST /webhook with message tracking', () => {
     const [body, ...rest] = sentBodies();
     expect(rest).toEqual([]);
     // As the processor reads it (the queue carries the compact form).
-    const batch = trafficBatchOf(JSON.parse(body ?? ''));
-    expect(batch).toMatchObject({ kind: 'traffic', source: 'webhook', facts: [{ k: 'inbound' }] });
+    expect(readQueueMessage(body ?? '', 0)).toMatchObject({
+      kind: 'traffic',
+      batch: { kind: 'traffic', source: 'webhook', facts: [{ k: 'inbound' }] },
+    });
     for (const clear of ['16505551234', 'US.13491208655302741918', 'wamid.', 'another color'])
       expect(body).not.toContain(clear);
     expect(logger.text()).not.toContain('16505551234');

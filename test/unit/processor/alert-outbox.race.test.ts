@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlertsInFlightError, EventProcessor } from '../../../functions/processor/event-processor.ts';
+import type { StoredAlert } from '../../../shared/alerts/alert.ts';
 import { StateCache } from '../../../shared/store/state-cache.ts';
-import type { StoredAlert } from '../../../shared/store/table-items.ts';
 import { gate, InMemoryStateStore, settle } from '../../support/in-memory-state-store.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';
 import { change, eventOf } from '../../support/webhook-builders.ts';

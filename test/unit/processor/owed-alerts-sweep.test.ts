@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sweepOwedAlerts } from '../../../functions/alert-sweep/owed-alerts-sweep.ts';
 import { EventProcessor } from '../../../functions/processor/event-processor.ts';
+import type { StoredAlert } from '../../../shared/alerts/alert.ts';
 import { StateCache } from '../../../shared/store/state-cache.ts';
-import type { StoredAlert } from '../../../shared/store/table-items.ts';
 import { InMemoryStateStore } from '../../support/in-memory-state-store.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';
 import { change, eventOf } from '../../support/webhook-builders.ts';

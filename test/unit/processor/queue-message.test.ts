@@ -3,7 +3,7 @@ import {
   InvalidQueueMessageError,
   type QueueMessageProblem,
 } from '../../../functions/processor/invalid-queue-message.ts';
-import { eventsOfMessage, readQueueMessage } from '../../../functions/processor/queue-message.ts';
+import { readQueueMessage } from '../../../functions/processor/queue-message.ts';
 import {
   type EventOfKind,
   QUALITY_EVENT_KINDS,
@@ -21,6 +21,7 @@ import { templateReadRateEventOf } from '../../../shared/insights/read-rate-even
 import { queueMessageBody } from '../../../shared/queue/queue-message.ts';
 import { phoneTrafficWarningEventOf } from '../../../shared/traffic/warning-event.ts';
 import { parseWebhook } from '../../../shared/webhook/parse-webhook.ts';
+import { eventsOfMessage } from '../../support/events-of-message.ts';
 import { readFixture } from '../../support/fixtures.ts';
 import { FIXTURE_PHONE_NUMBERS, FIXTURE_TEMPLATES } from '../../support/graph-fixtures.ts';
 import { change, eventOf, WABA } from '../../support/webhook-builders.ts';
@@ -253,6 +254,17 @@ describe('queue messages, refusals', () => {
   });
 
   it.each([
+    ['entry is not JSON', { whatsAppWebhookEntry: '{oops' }],
+    ['SNS message is not JSON', { Type: 'Notification', Message: '{whatsAppWebhookEntry' }],
+  ])('refuses an End User Messaging Social notification whose %s, as a shape problem', (_, notification) => {
+    const refused = refusal(JSON.stringify(notification));
+    expect(refused.problem).toBe('shape');
+    expect(refused.message).toMatch(
+      /not a readable End User Messaging Social notification \(.* is not valid JSON\)/,
+    );
+  });
+
+  it.each([
     ['not JSON', '{oops', 'not-json'],
     ['a JSON array', '[1]', 'shape'],
     ['a JSON string', '"x"', 'shape'],
@@ -278,5 +290,51 @@ describe('queue messages, refusals', () => {
       problem: 'shape',
       message: expect.stringMatching(/not a traffic batch \(facts\.0\b/),
     });
+  });
+  // Strict like the events: a field this code does not know comes from a newer producer.
+  const statusFact = { k: 'status', p: '1', c: 'c', m: 'm', s: 'read', t: 1_760_000_000 };
+  const day = { templateId: '7', day: '2026-01-01', sent: 3, delivered: 2, read: 1, clicked: 0 };
+  const batchOf = (facts: unknown[], extra: object = {}) =>
+    withVersion(1, { kind: 'traffic', source: 'webhook', id: 'r:0', facts, ...extra });
+  const insightsOf = (days: unknown[], extra: object = {}) =>
+    withVersion(1, {
+      kind: 'template-insights',
+      source: 'poll',
+      id: 'i',
+      wabaId: WABA,
+      readAt: T,
+      days,
+      ...extra,
+    });
+
+  it.each([
+    ['a traffic batch', batchOf([], { mood: 'x' }), /not a traffic batch \(message: unknown field "mood"/],
+    [
+      'a traffic fact in the object form',
+      batchOf([{ ...statusFact, mood: 'x' }]),
+      /not a traffic batch \(facts\.0: /,
+    ],
+    [
+      'template insights',
+      insightsOf([], { mood: 'x' }),
+      /not template insights \(message: unknown field "mood"/,
+    ],
+    [
+      'a day of template insights',
+      insightsOf([{ ...day, mood: 'x' }]),
+      /not template insights \(days\.0: unknown field "mood"/,
+    ],
+  ])('refuses a field it does not know in %s', (_, body, reason) => {
+    const refused = refusal(body);
+    expect(refused.problem).toBe('shape');
+    expect(refused.message).toMatch(reason);
+  });
+
+  it('still reads a traffic fact in the object form written before the compact one, and a day of insights', () => {
+    expect(readQueueMessage(batchOf([statusFact]), 0)).toEqual({
+      kind: 'traffic',
+      batch: { kind: 'traffic', source: 'webhook', id: 'r:0', facts: [statusFact] },
+    });
+    expect(readQueueMessage(insightsOf([day]), 0)).toMatchObject({ insights: { days: [day] } });
   });
 });
