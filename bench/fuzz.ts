@@ -5,15 +5,16 @@ import { printTable } from './measure.ts';
 
 /**
  * The long fuzz (issue 12): thousands of signed, seeded mutations of Meta's fixtures through the local pipeline
- * (BENCH_FUZZ_CASES, default 2,000; CI runs 200). Lost must be 0: every acknowledged change applied or parked.
+ * (BENCH_FUZZ_CASES, default 2,000; BENCH_FUZZ_SEED, default 2026; CI runs 200). Lost must be 0: every acknowledged change applied or parked.
  */
 export async function benchFuzz(): Promise<void> {
   const count = Number(process.env.BENCH_FUZZ_CASES ?? '2000');
+  const seed = Number(process.env.BENCH_FUZZ_SEED ?? '2026');
   await withLocalPipeline({ appSecret: APP_SECRET, visibilityTimeoutSeconds: 30 }, async (pipeline) => {
-    console.log(`\nFuzz: ${count} signed mutated fixtures through the local pipeline...`);
+    console.log(`\nFuzz: ${count} signed mutated fixtures (seed ${seed}) through the local pipeline...`);
     const start = Date.now();
     // moto applies a few events a second: thousands of cases take a while to settle.
-    const totals = await runFuzz(pipeline, fuzzCases(2026, count), { settleTimeoutMs: 3_600_000 });
+    const totals = await runFuzz(pipeline, fuzzCases(seed, count), { settleTimeoutMs: 3_600_000 });
     printTable('Fuzz: nothing acknowledged is lost (lost must be 0)', [
       { figure: 'deliveries sent', value: totals.deliveries },
       { figure: 'rejected whole (4xx: not a webhook)', value: totals.rejected },

@@ -44,7 +44,8 @@ export function powertoolsCounters(target: Metrics = metrics): Counters {
       single.addMetric(name, MetricUnit.Count, value);
     },
     flush() {
-      target.publishStoredMetrics();
+      // Nothing counted (a quiet sweep, a redelivery): Powertools would log a warning on every such invocation.
+      if (target.hasStoredMetrics()) target.publishStoredMetrics();
     },
   };
 }
