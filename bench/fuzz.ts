@@ -5,7 +5,7 @@ import { printTable } from './measure.ts';
 
 /**
  * The long fuzz (issue 12): thousands of signed, seeded mutations of Meta's fixtures through the local pipeline
- * (BENCH_FUZZ_CASES, default 2,000; BENCH_FUZZ_SEED, default 2026; CI runs 200). Lost must be 0: every acknowledged change applied or parked.
+ * (BENCH_FUZZ_CASES, default 2,000; BENCH_FUZZ_SEED, default 2026; CI runs 600). Lost must be 0: every acknowledged change applied or parked.
  */
 export async function benchFuzz(): Promise<void> {
   const count = Number(process.env.BENCH_FUZZ_CASES ?? '2000');

@@ -11,8 +11,8 @@ import { fuzzCases, runFuzz } from './fuzz-support.ts';
 const e2e = useE2e();
 
 describe('fuzzed deliveries: nothing acknowledged is lost', () => {
-  it('applies or parks every change of 200 signed mutated fixtures', async () => {
-    const totals = await runFuzz(e2e.pipeline, fuzzCases(12, Number(process.env.FUZZ_CASES ?? '200')));
+  it('applies or parks every change of 600 signed mutated fixtures', async () => {
+    const totals = await runFuzz(e2e.pipeline, fuzzCases(12, Number(process.env.FUZZ_CASES ?? '600')));
     expect(totals.lostSamples).toEqual([]);
     expect(totals).toMatchObject({ serverErrors: 0, lost: 0, deadLettered: 0 });
     // The fuzz does reach both outcomes.
