@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredAlert } from '../alerts/alert.ts';
 import type { AlertOutbox, OwedAlerts } from './alert-outbox.ts';
+import { conditionHeld } from './conditional-write.ts';
 import {
   EVENT_SK,
   type EventItem,
@@ -64,8 +65,8 @@ export class DynamoDbAlertOutbox implements AlertOutbox {
   }
 
   async strikeOff(eventId: string, alertId: string): Promise<void> {
-    await this.doc
-      .send(
+    await conditionHeld(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: eventPk(eventId), sk: EVENT_SK },
@@ -75,13 +76,13 @@ export class DynamoDbAlertOutbox implements AlertOutbox {
           ConditionExpression: 'attribute_exists(pendingAlerts)',
           ExpressionAttributeNames: { '#alert': alertId },
         }),
-      )
-      .catch(ignoreFailedCondition);
+      ),
+    );
   }
 
   async finish(eventId: string): Promise<void> {
-    await this.doc
-      .send(
+    await conditionHeld(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: eventPk(eventId), sk: EVENT_SK },
@@ -92,13 +93,13 @@ export class DynamoDbAlertOutbox implements AlertOutbox {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':now': new Date().toISOString() },
         }),
-      )
-      .catch(ignoreFailedCondition);
+      ),
+    );
   }
 
   async release(eventId: string, claimedAt: number): Promise<void> {
-    await this.doc
-      .send(
+    await conditionHeld(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: eventPk(eventId), sk: EVENT_SK },
@@ -106,8 +107,8 @@ export class DynamoDbAlertOutbox implements AlertOutbox {
           ConditionExpression: 'alertsClaimedAt = :mine',
           ExpressionAttributeValues: { ':mine': claimedAt },
         }),
-      )
-      .catch(ignoreFailedCondition);
+      ),
+    );
   }
 
   async eventsOwing(processedBefore: string, limit: number): Promise<string[]> {
@@ -147,8 +148,3 @@ export class DynamoDbAlertOutbox implements AlertOutbox {
 }
 
 const eventIdOfPk = (pk: unknown) => String(pk).slice(eventPk('').length);
-
-/** A condition that did not hold means someone else's claim (or nothing left to do): not an error. */
-function ignoreFailedCondition(error: unknown): void {
-  if (!(error instanceof ConditionalCheckFailedException)) throw error;
-}

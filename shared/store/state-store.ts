@@ -12,6 +12,7 @@ import type { EntityRef } from '../events/quality-event.ts';
 import type { IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { EntityState } from '../state/entity-state.ts';
 import { type CommitItemRole, cancelledCommitOf } from './commit-outcome.ts';
+import { conditionHeld } from './conditional-write.ts';
 import {
   type AlertItem,
   DIGEST_SK,
@@ -315,16 +316,5 @@ export class StateStore {
         ExpressionAttributeValues: { ':at': publishedAt },
       }),
     );
-  }
-}
-
-/** True when a conditional write went through; false when its condition did not hold (another holds the claim). */
-async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
   }
 }
