@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import type { StoredAlert } from '../alerts/alert.ts';
 import type { AlertOutbox, OwedAlerts } from './alert-outbox.ts';
 import { conditionHeld } from './conditional-write.ts';
+import { queryAll } from './query-all.ts';
 import {
   EVENT_SK,
   type EventItem,
@@ -126,24 +127,18 @@ export class DynamoDbAlertOutbox implements AlertOutbox {
   }
 
   async eventsHolding(windowEndedBefore: string, limit: number): Promise<string[]> {
-    const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :held AND gsi1sk < :before',
-          ExpressionAttributeValues: { ':held': HELD_ALERTS_INDEX_PK, ':before': windowEndedBefore },
-          ProjectionExpression: 'pk',
-          Limit: Math.min(1000, limit - ids.length),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      ids.push(...(result.Items ?? []).map((item) => eventIdOfPk(item.pk)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && ids.length < limit);
-    return ids;
+    const items = await queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :held AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':held': HELD_ALERTS_INDEX_PK, ':before': windowEndedBefore },
+        ProjectionExpression: 'pk',
+      },
+      limit,
+    );
+    return items.map((item) => eventIdOfPk(item.pk));
   }
 }
 

@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CounterBucket } from '../traffic/phone-metrics.ts';
+import { queryAll } from './query-all.ts';
 import { phoneMetricsPk } from './traffic-store.ts';
 
 /** Reads a phone number's traffic counters (hour and day items) over a time range. */
@@ -32,23 +33,14 @@ export class MetricsReader {
   }
 
   private async between(phone: string, low: string, high: string): Promise<CounterBucket[]> {
-    const buckets: CounterBucket[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-          ExpressionAttributeValues: { ':pk': phoneMetricsPk(phone), ':low': low, ':high': high },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk, itemType: _type, entityId: _entity, ...counters } = item;
-        buckets.push({ bucket: String(sk), counters: counters as Record<string, number> });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return buckets;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: { ':pk': phoneMetricsPk(phone), ':low': low, ':high': high },
+    });
+    return items.map(({ pk: _pk, sk, itemType: _type, entityId: _entity, ...counters }) => ({
+      bucket: String(sk),
+      counters: counters as Record<string, number>,
+    }));
   }
 }

@@ -13,6 +13,7 @@ import type { IncidentLedger } from '../incidents/incident-ledger.ts';
 import type { EntityState } from '../state/entity-state.ts';
 import { type CommitItemRole, cancelledCommitOf } from './commit-outcome.ts';
 import { conditionHeld } from './conditional-write.ts';
+import { queryAll } from './query-all.ts';
 import {
   type AlertItem,
   DIGEST_SK,
@@ -260,23 +261,16 @@ export class StateStore {
 
   /** Open incidents, the oldest first (what reminders go through). */
   async openIncidents(limit: number): Promise<IncidentItem[]> {
-    const items: IncidentItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :open',
-          ExpressionAttributeValues: { ':open': INCIDENT_INDEX_PK.open },
-          Limit: Math.min(1000, limit - items.length),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...((result.Items ?? []) as IncidentItem[]));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return items;
+    return queryAll<IncidentItem>(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :open',
+        ExpressionAttributeValues: { ':open': INCIDENT_INDEX_PK.open },
+      },
+      limit,
+    );
   }
 
   /**

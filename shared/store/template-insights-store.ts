@@ -1,11 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TemplateInsightDay } from '../graph-records/template-insights.ts';
+import { queryAll } from './query-all.ts';
 
 /**
  * Template insights in the single table (README, "Data model"): one item per template and UTC day,
@@ -85,34 +81,23 @@ export class DynamoDbTemplateInsightsStore implements TemplateInsightsStore {
   }
 
   async templateDays(templateEntityId: string, fromDay: string, toDay: string): Promise<StoredInsightDay[]> {
-    const days: StoredInsightDay[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-          ExpressionAttributeValues: {
-            ':pk': templateMetricsPk(templateEntityId),
-            ':low': dayKey(fromDay),
-            ':high': dayKey(toDay),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        days.push({
-          day: String(item.sk).slice('DAY#'.length),
-          sent: Number(item.sent ?? 0),
-          delivered: Number(item.delivered ?? 0),
-          read: Number(item.read ?? 0),
-          clicked: Number(item.clicked ?? 0),
-          readAt: Number(item.readAt ?? 0),
-        });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return days;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: {
+        ':pk': templateMetricsPk(templateEntityId),
+        ':low': dayKey(fromDay),
+        ':high': dayKey(toDay),
+      },
+    });
+    return items.map((item) => ({
+      day: String(item.sk).slice('DAY#'.length),
+      sent: Number(item.sent ?? 0),
+      delivered: Number(item.delivered ?? 0),
+      read: Number(item.read ?? 0),
+      clicked: Number(item.clicked ?? 0),
+      readAt: Number(item.readAt ?? 0),
+    }));
   }
 }
 
