@@ -38,6 +38,7 @@ export class QualityMonitorStack extends Stack {
       retainData: config.retainData,
       alertPolicy: config.alertPolicy,
       firstResponseTargetSeconds: config.firstResponseTargetSeconds,
+      trafficAppSecret: config.trackMessages ? this.secrets.appSecret : undefined,
       ...logs,
     });
     this.webhookApi = new WebhookApi(this, 'webhook-api', {

@@ -1,39 +1,38 @@
 import { extractTraffic, isTrafficField } from '../../shared/traffic/extract-traffic.ts';
-import { type Pseudonyms, pseudonymsFromSecret } from '../../shared/traffic/pseudonyms.ts';
-import { type TrafficBatchMessage, type WireFact, wireFactOf } from '../../shared/traffic/traffic-wire.ts';
+import { type SealKey, sealKeyFromSecret, sealText } from '../../shared/traffic/sealed-text.ts';
+import { factLine, IDS_AS_RECEIVED } from '../../shared/traffic/traffic-lines.ts';
+import type { TrafficBatchMessage } from '../../shared/traffic/traffic-wire.ts';
 
-/** Facts per queue message: ~90 bytes each in the compact form, well inside SQS's 256 KiB. */
+/** Facts per queue message: ~140 bytes each once sealed, well inside SQS's 256 KiB. */
 const FACTS_PER_BATCH = 500;
 
-let cached: { secret: string; pseudonyms: Pseudonyms } | undefined;
+let cached: { secret: string; key: SealKey } | undefined;
 
-/**
- * The pseudonyms of the current app secret, derived once per secret value (the derivation is two HMACs). Each id
- * is hashed afresh: remembering the pseudonyms of recent ids (a message's statuses come in separate deliveries)
- * was measured slower than hashing again, even when 2 of 3 ids were seen before (README, "Traffic signals").
- */
-function pseudonymsOf(secret: string): Pseudonyms {
-  if (cached?.secret !== secret) cached = { secret, pseudonyms: pseudonymsFromSecret(secret) };
-  return cached.pseudonyms;
+/** The sealing key of the current app secret, derived once per secret value (the derivation is two HMACs). */
+function sealKeyOf(secret: string): SealKey {
+  if (cached?.secret !== secret) cached = { secret, key: sealKeyFromSecret(secret) };
+  return cached.key;
 }
 
 /**
  * Collects the traffic facts of one delivery while it is parsed (message tracking on), and packs them into
- * queue messages.
+ * queue messages, sealed: one cipher call per queue message keeps customers' and messages' ids unreadable on the
+ * queue, where a keyed hash per id cost more than the rest of the ingest. The processor hashes them, off the
+ * webhook's answer path (`npm run bench`, "Message tracking").
  */
 export class TrafficCollector {
-  private readonly facts: WireFact[] = [];
+  private readonly lines: string[] = [];
   private readonly phones: string[] = [];
-  private readonly pseudonyms: Pseudonyms;
+  private readonly key: SealKey;
 
   constructor(appSecret: string) {
-    this.pseudonyms = pseudonymsOf(appSecret);
+    this.key = sealKeyOf(appSecret);
   }
 
   readonly collect = (field: string, value: unknown, wabaId: string): void => {
     if (!isTrafficField(field)) return;
-    for (const fact of extractTraffic(field, value, wabaId, this.pseudonyms))
-      this.facts.push(wireFactOf(fact, this.phoneIndexOf(fact.p)));
+    for (const fact of extractTraffic(field, value, wabaId, IDS_AS_RECEIVED))
+      this.lines.push(factLine(fact, this.phoneIndexOf(fact.p)));
   };
 
   private phoneIndexOf(phone: string): number {
@@ -43,23 +42,24 @@ export class TrafficCollector {
   }
 
   get factCount(): number {
-    return this.facts.length;
+    return this.lines.length;
   }
 
   /**
-   * The facts as queue messages, named after the request (for logs only: a redelivery needs no recognising,
-   * since re-applied facts change no ledger; hashing the facts for an id cost a sixth of the ingest).
+   * The facts as queue messages, named after the request (for logs, and as the context they are sealed with; a
+   * redelivery needs no recognising, since re-applied facts change no ledger).
    */
   batches(requestId: string): TrafficBatchMessage[] {
     const batches: TrafficBatchMessage[] = [];
-    for (let start = 0; start < this.facts.length; start += FACTS_PER_BATCH) {
-      const facts = this.facts.slice(start, start + FACTS_PER_BATCH);
+    for (let start = 0; start < this.lines.length; start += FACTS_PER_BATCH) {
+      const id = `${requestId}:${batches.length}`;
+      const text = this.lines.slice(start, start + FACTS_PER_BATCH).join('\n');
       batches.push({
         kind: 'traffic',
         source: 'webhook',
-        id: `${requestId}:${batches.length}`,
+        id,
         phones: this.phones,
-        facts,
+        sealed: sealText(text, this.key, id),
       });
     }
     return batches;

@@ -1,5 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -8,6 +10,7 @@ import { optionalEnv, optionalEpochMs, requiredEnv } from '../../shared/config/e
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
+import { WebhookSecrets } from '../../shared/secrets/webhook-secrets.ts';
 import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
@@ -15,11 +18,12 @@ import { StateStore } from '../../shared/store/state-store.ts';
 import { DynamoDbTemplateInsightsStore } from '../../shared/store/template-insights-store.ts';
 import { DynamoDbTrafficStore } from '../../shared/store/traffic-store.ts';
 import { FIRST_RESPONSE } from '../../shared/traffic/early-warnings.ts';
-import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
 import { EventProcessor } from './event-processor.ts';
 import { InvalidQueueMessageError } from './invalid-queue-message.ts';
 import { readQueueMessage } from './queue-message.ts';
 import { applyTemplateInsights, readRateEventsOf } from './template-insights-processor.ts';
+import type { QueuedTrafficBatch } from './traffic-message.ts';
+import { openTrafficBatch, TrafficKeyring } from './traffic-opening.ts';
 import { TrafficProcessor } from './traffic-processor.ts';
 import { trafficWarningEventsOf } from './traffic-warnings.ts';
 
@@ -47,6 +51,16 @@ const trafficProcessor = new TrafficProcessor({
   logger,
   counters,
 });
+// Message tracking on: the app secret opens the facts the ingest sealed and keys the hashes of their ids (README, "Traffic signals").
+const appSecretName = optionalEnv('APP_SECRET_NAME');
+const trafficKeyring =
+  appSecretName === undefined
+    ? undefined
+    : new TrafficKeyring(
+        new WebhookSecrets(new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }), {
+          appSecret: appSecretName,
+        }),
+      );
 const metricsReader = new MetricsReader(doc, requiredEnv('TABLE_NAME'));
 const trafficWarnings = {
   firstResponseTargetSeconds:
@@ -88,7 +102,12 @@ export async function processRecord(record: SQSRecord): Promise<void> {
 }
 
 /** Traffic batches (message tracking on): the counters, then the early warnings on the counters they changed. */
-async function applyTraffic(batch: TrafficBatch, record: SQSRecord): Promise<void> {
+async function applyTraffic(queued: QueuedTrafficBatch, record: SQSRecord): Promise<void> {
+  const { batch, unreadable } = await openTrafficBatch(queued, trafficKeyring);
+  if (unreadable > 0) {
+    logger.warn('traffic facts not readable', { messageId: record.messageId, unreadable });
+    counters.count('TrafficFactsUnreadable', unreadable);
+  }
   const { changedCounters } = await trafficProcessor.process(batch);
   // The early warnings are verdicts applied and alerted like any event. A throw here retries the batch, which
   // then changes no counter and judges nothing again: judging is best effort, the counters are not.

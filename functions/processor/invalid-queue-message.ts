@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 
 /** What was wrong with a refused queue message: the metric's dimension and the start of the log's reason. */
-export const QUEUE_MESSAGE_PROBLEMS = ['not-json', 'version', 'kind', 'shape'] as const;
+export const QUEUE_MESSAGE_PROBLEMS = ['not-json', 'version', 'kind', 'shape', 'sealed'] as const;
 export type QueueMessageProblem = (typeof QUEUE_MESSAGE_PROBLEMS)[number];
 
 /**

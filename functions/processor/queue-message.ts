@@ -2,17 +2,16 @@ import type { QualityEvent, QualityEventKind } from '../../shared/events/quality
 import { QUALITY_EVENT_SCHEMAS } from '../../shared/events/quality-event-schemas.ts';
 import type { TemplateInsightsMessage } from '../../shared/graph-records/template-insights.ts';
 import { versionProblem } from '../../shared/queue/queue-message.ts';
-import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
 import { isAwsEumNotification, parseAwsEumNotification } from '../../shared/webhook/parse-aws-eum.ts';
 import { WebhookParseError } from '../../shared/webhook/webhook-parse-error.ts';
 import { InvalidQueueMessageError, problemsOf } from './invalid-queue-message.ts';
 import { templateInsightsOf } from './template-insights-message.ts';
-import { trafficBatchOf } from './traffic-message.ts';
+import { type QueuedTrafficBatch, trafficBatchOf } from './traffic-message.ts';
 
 /** What one SQS message asks the processor to do, checked against its kind's schema. */
 export type QueuedWork =
   | { readonly kind: 'events'; readonly events: readonly QualityEvent[] }
-  | { readonly kind: 'traffic'; readonly batch: TrafficBatch }
+  | { readonly kind: 'traffic'; readonly batch: QueuedTrafficBatch }
   | { readonly kind: 'template-insights'; readonly insights: TemplateInsightsMessage };
 
 const isEventKind = (kind: unknown): kind is QualityEventKind =>

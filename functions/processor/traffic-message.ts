@@ -39,17 +39,49 @@ const objectFact = z.discriminatedUnion('k', [
   z.strictObject({ k: z.literal('inbound'), p: id, c: id, m: id, t: seconds }),
   z.strictObject({ k: z.literal('preference'), p: id, c: id, v: id, cat: z.string(), t: seconds }),
 ]);
-const trafficBatch = z.strictObject({
+/** The form queued before the facts were sealed: their customers and messages are pseudonyms already. */
+const pseudonymousBatch = z.strictObject({
   kind: z.literal('traffic'),
   source: z.literal('webhook'),
   id,
   phones: z.optional(z.array(id)),
   facts: z.array(z.union([wireFact, objectFact])),
 });
+/** The form the ingest sends (`shared/traffic/traffic-wire.ts`): the facts' lines, sealed. */
+const sealedBatch = z.strictObject({
+  kind: z.literal('traffic'),
+  source: z.literal('webhook'),
+  id,
+  phones: z.array(id),
+  sealed: id,
+});
+
+/** A traffic batch as queued: sealed (opened with the app secret's keys), or with pseudonyms already. */
+export type QueuedTrafficBatch =
+  | {
+      readonly form: 'sealed';
+      readonly id: string;
+      readonly phones: readonly string[];
+      readonly sealed: string;
+    }
+  | { readonly form: 'pseudonymous'; readonly batch: TrafficBatch };
 
 /** Validates a traffic batch from the queue; throws with the failing paths, never the values. */
-export function trafficBatchOf(message: unknown): TrafficBatch {
-  const parsed = trafficBatch.safeParse(message);
+export function trafficBatchOf(message: unknown): QueuedTrafficBatch {
+  if (typeof message === 'object' && message !== null && 'sealed' in message) {
+    const sealed = sealedBatch.safeParse(message);
+    if (!sealed.success)
+      throw new InvalidQueueMessageError(
+        'shape',
+        `message is not a sealed traffic batch (${problemsOf(sealed.error)})`,
+      );
+    return { form: 'sealed', id: sealed.data.id, phones: sealed.data.phones, sealed: sealed.data.sealed };
+  }
+  return { form: 'pseudonymous', batch: pseudonymousBatchOf(message) };
+}
+
+function pseudonymousBatchOf(message: unknown): TrafficBatch {
+  const parsed = pseudonymousBatch.safeParse(message);
   if (!parsed.success) {
     throw new InvalidQueueMessageError(
       'shape',

@@ -4,6 +4,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -22,6 +23,11 @@ export interface PipelineProps {
   readonly alertPolicy: AlertPolicyConfig;
   /** The target of the first-response early warning (message tracking). */
   readonly firstResponseTargetSeconds?: number;
+  /**
+   * Message tracking on: the Meta app secret, from which the processor derives the keys that open the customer and
+   * message ids the ingest sealed and that hash them. Without tracking the processor reads no secret.
+   */
+  readonly trafficAppSecret?: ISecret;
 }
 
 /** Processor timeout; the queue's visibility timeout is six times it, as AWS recommends for SQS event sources. */
@@ -108,6 +114,7 @@ export class Pipeline extends Construct {
         ],
       })
       .bindTopicForPublishing(props.alertTopic);
+    if (props.trafficAppSecret) this.processor.bindSecret(props.trafficAppSecret, 'APP_SECRET_NAME');
 
     this.alertSweep = new MonitorFunction(this, 'alert-sweep-fn', {
       entry: 'functions/alert-sweep/handler.ts',

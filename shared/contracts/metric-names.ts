@@ -32,6 +32,7 @@ export const METRIC_NAMES = [
   'PollDrift',
   'TrafficConflicts',
   'TrafficFactsApplied',
+  'TrafficFactsUnreadable',
   'TrafficLedgersWritten',
   'TrafficWarningsFailed',
   'TemplateInsightDaysStored',

@@ -3,7 +3,8 @@ import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets'
 /** Where the webhook's two secrets live in Secrets Manager (names or ARNs). */
 export interface WebhookSecretNames {
   readonly appSecret: string;
-  readonly verifyToken: string;
+  /** Only the ingest answers Meta's handshake; the processor reads just the app secret (message tracking). */
+  readonly verifyToken?: string;
 }
 
 export interface WebhookSecretsOptions {
@@ -39,6 +40,7 @@ export class WebhookSecrets {
   }
 
   verifyToken(): Promise<string> {
+    if (this.names.verifyToken === undefined) throw new Error('no verify token secret is configured here');
     return this.read(this.names.verifyToken, false);
   }
 

@@ -1,6 +1,5 @@
 import { phoneNumberEntity } from '../events/entity-ids.ts';
-import type { Pseudonyms } from './pseudonyms.ts';
-import type { InboundFact, PreferenceFact, StatusFact, TrafficFact } from './traffic-facts.ts';
+import type { InboundFact, PreferenceFact, StatusFact, TrafficFact, TrafficIds } from './traffic-facts.ts';
 
 /** Whether message tracking reads this webhook field. */
 export function isTrafficField(field: string): boolean {
@@ -9,15 +8,14 @@ export function isTrafficField(field: string): boolean {
 
 /**
  * The traffic facts of one `messages` or `user_preferences` change: reads only ids, statuses, times, error codes
- * and pricing categories, never a message body; customer and message ids leave this function only as keyed
- * hashes. Entries it cannot read (no id, no time) are skipped: traffic counts are statistics, and the delivery
+ * and pricing categories, never a message body; customers and messages are named as `ids` names them. Entries it cannot read (no id, no time) are skipped: traffic counts are statistics, and the delivery
  * is acknowledged whatever they hold.
  */
 export function extractTraffic(
   field: string,
   value: unknown,
   wabaId: string,
-  pseudonyms: Pseudonyms,
+  ids: TrafficIds,
 ): TrafficFact[] {
   if (!isRecord(value) || !isRecord(value.metadata)) return [];
   const phone = phoneEntityOf(wabaId, value.metadata);
@@ -26,16 +24,16 @@ export function extractTraffic(
   if (field === 'messages') {
     const contacts = arrayOf(value.contacts);
     for (const status of arrayOf(value.statuses)) {
-      const fact = statusFact(status, contacts, phone, pseudonyms);
+      const fact = statusFact(status, contacts, phone, ids);
       if (fact) facts.push(fact);
     }
     for (const message of arrayOf(value.messages)) {
-      const fact = inboundFact(message, contacts, phone, pseudonyms);
+      const fact = inboundFact(message, contacts, phone, ids);
       if (fact) facts.push(fact);
     }
   } else if (field === 'user_preferences') {
     for (const preference of arrayOf(value.user_preferences)) {
-      const fact = preferenceFact(preference, phone, pseudonyms);
+      const fact = preferenceFact(preference, phone, ids);
       if (fact) facts.push(fact);
     }
   }
@@ -46,14 +44,14 @@ function statusFact(
   status: unknown,
   contacts: readonly unknown[],
   phone: string,
-  pseudonyms: Pseudonyms,
+  ids: TrafficIds,
 ): StatusFact | undefined {
   if (!isRecord(status)) return undefined;
   const id = text(status.id);
   const name = text(status.status);
   const t = seconds(status.timestamp);
   if (id === undefined || name === undefined || t === undefined) return undefined;
-  const m = pseudonyms.message(id);
+  const m = ids.message(id);
   // BSUID first (2026), as for inbound messages, so that a customer's statuses and messages share one ledger: on the
   // status, else on its contact (a message sent to the phone number has it only there, per Meta's BSUID guide);
   // for a username user it is the only id.
@@ -63,7 +61,7 @@ function statusFact(
     k: 'status',
     p: phone,
     // A status without any recipient stands alone.
-    c: customer === undefined ? m : pseudonyms.customer(phone, customer),
+    c: customer === undefined ? m : ids.customer(phone, customer),
     m,
     s: name.toLowerCase(),
     t,
@@ -100,7 +98,7 @@ function inboundFact(
   message: unknown,
   contacts: readonly unknown[],
   phone: string,
-  pseudonyms: Pseudonyms,
+  ids: TrafficIds,
 ): InboundFact | undefined {
   if (!isRecord(message)) return undefined;
   // A system message (the user changed number or BSUID) is Meta speaking, not the customer.
@@ -113,14 +111,10 @@ function inboundFact(
   const customer =
     text(message.from_user_id) ?? (isRecord(contact) ? text(contact.user_id) : undefined) ?? from;
   if (customer === undefined) return undefined;
-  return { k: 'inbound', p: phone, c: pseudonyms.customer(phone, customer), m: pseudonyms.message(id), t };
+  return { k: 'inbound', p: phone, c: ids.customer(phone, customer), m: ids.message(id), t };
 }
 
-function preferenceFact(
-  preference: unknown,
-  phone: string,
-  pseudonyms: Pseudonyms,
-): PreferenceFact | undefined {
+function preferenceFact(preference: unknown, phone: string, ids: TrafficIds): PreferenceFact | undefined {
   if (!isRecord(preference)) return undefined;
   const customer = text(preference.user_id) ?? text(preference.wa_id);
   const value = text(preference.value);
@@ -129,7 +123,7 @@ function preferenceFact(
   return {
     k: 'preference',
     p: phone,
-    c: pseudonyms.customer(phone, customer),
+    c: ids.customer(phone, customer),
     v: value.toLowerCase(),
     cat: text(preference.category) ?? 'unknown',
     t,
@@ -151,7 +145,9 @@ function seconds(value: unknown): number | undefined {
 
 function text(value: unknown): string | undefined {
   if (typeof value === 'number') return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
 }
 
 function arrayOf(value: unknown): readonly unknown[] {

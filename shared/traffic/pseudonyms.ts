@@ -1,22 +1,19 @@
 import { createHmac, hash } from 'node:crypto';
+import type { TrafficIds } from './traffic-facts.ts';
 
 /**
  * Keyed hashes (SHA-256 under a secret key, truncated to 128 bits) of message ids and customers, so that statuses can be
  * matched to their message and replies to their customer without storing either in the clear. Without the key a
  * pseudonym cannot be reversed by hashing every phone number (which a plain hash would allow).
  */
-export interface Pseudonyms {
-  message(messageId: string): string;
-  /** A customer of one business phone number: the BSUID when Meta sends it, else the phone number (wa_id). */
-  customer(phoneEntityId: string, customerId: string): string;
-}
+export type Pseudonyms = TrafficIds;
 
 /** Label of the key derivation: changing it starts every ledger afresh. */
 const KEY_LABEL = 'whatsapp-quality-monitor/traffic-pseudonyms/v1';
 
 /**
- * Derives the pseudonym key from a secret the ingest already holds (the app secret), so no other secret has to
- * be provisioned; the derivation is one-way, so the key reveals nothing of the app secret. Rotating the app
+ * Derives the pseudonym key from the app secret (the processor reads it when message tracking is on), so no
+ * other secret has to be provisioned; the derivation is one-way, so the key reveals nothing of the app secret. Rotating the app
  * secret changes every pseudonym: ledgers restart, which at worst loses response times of conversations open
  * at that moment and counts again statuses redelivered across the rotation.
  */
@@ -24,8 +21,7 @@ export function pseudonymsFromSecret(secret: string): Pseudonyms {
   const key = createHmac('sha256', secret).update(KEY_LABEL).digest('hex');
   // A secret-prefix SHA-256 truncated to 128 bits: without the 256-bit key nobody can compute the pseudonym of
   // a guessed phone number, and a truncated digest cannot be length-extended, so HMAC's second pass buys
-  // nothing here. One-shot `hash` costs a tenth of `createHmac` per id (bench: a 100-status delivery hashes
-  // 200 ids).
+  // nothing here. One-shot `hash` costs a tenth of `createHmac` per id (a 100-status delivery has 200 ids).
   const keyed = (text: string) => hash('sha256', `${key}|${text}`, 'base64url').slice(0, 22);
   return {
     message: (messageId) => keyed(`m|${messageId}`),

@@ -1,8 +1,8 @@
 /**
  * The few non-content facts the ingest keeps from Meta's `messages` and `user_preferences` webhooks when message
- * tracking is on (README, "Traffic signals"). No message text, no customer phone number or user id: the message
- * id and the customer are keyed hashes (`pseudonyms.ts`). On the queue they travel as tuples (`traffic-wire.ts`); the
- * short field names are those of the form the ingest sent before, which the processor still reads.
+ * tracking is on (README, "Traffic signals"). No message text. The processor stores the message id and the customer
+ * only as keyed hashes (`pseudonyms.ts`); the ingest queues them sealed (`traffic-lines.ts`, `sealed-text.ts`).
+ * The short field names are those of the object form an early ingest queued, which the processor still reads.
  */
 
 /** A status of a message the business sent: `sent`, `delivered`, `read`, `failed` (other values kept raw). */
@@ -10,7 +10,7 @@ export interface StatusFact {
   readonly k: 'status';
   /** Phone number entity id (the same as its quality state: `{wabaId}:{digits}`). */
   readonly p: string;
-  /** Customer pseudonym; the message pseudonym when Meta named no recipient. */
+  /** Customer pseudonym; the message's when Meta named no recipient (the status then stands alone). */
   readonly c: string;
   /** Message pseudonym. */
   readonly m: string;
@@ -45,6 +45,16 @@ export interface PreferenceFact {
 }
 
 export type TrafficFact = StatusFact | InboundFact | PreferenceFact;
+
+/**
+ * How facts name messages and customers: by their ids in the ingest (which seals them for the queue), by keyed
+ * hashes in the processor (`pseudonyms.ts`).
+ */
+export interface TrafficIds {
+  message(messageId: string): string;
+  /** A customer of one business phone number: the BSUID when Meta sends it, else the phone number (wa_id). */
+  customer(phoneEntityId: string, customerId: string): string;
+}
 
 /** The facts of one queue message (one webhook delivery), as the processor applies them. */
 export interface TrafficBatch {

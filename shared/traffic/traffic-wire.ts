@@ -1,7 +1,9 @@
+import type { SealedText } from './sealed-text.ts';
 import type { TrafficFact } from './traffic-facts.ts';
 
 /**
- * A traffic fact as the queue carries it: a tuple, first its kind (`s` status, `i` inbound, `p` preference), then
+ * A traffic fact as the queue carried it before the facts were sealed (`traffic-lines.ts`), still read so that
+ * batches queued (or dead-lettered) across that deployment are applied: a tuple, first its kind (`s` status, `i` inbound, `p` preference), then
  * the fields of `TrafficFact` in a fixed order, the phone number as an index into its batch's `phones` (a
  * delivery is about one or a few numbers). About 60 % of the bytes of the object form, and as much less
  * serialization in the ingest, which serializes one per status of every delivery (`npm run bench`).
@@ -37,26 +39,12 @@ export type WireFact = StatusWire | InboundWire | PreferenceWire;
 export interface TrafficBatchMessage {
   readonly kind: 'traffic';
   readonly source: 'webhook';
-  /** The ingest request id and the batch's index in it: for logs. */
+  /** The ingest request id and the batch's index in it: for logs, and the context the facts are sealed with. */
   readonly id: string;
-  /** The phone number entity ids the facts name by index. */
+  /** The phone number entity ids the facts name by index (the business's numbers, not its customers'). */
   readonly phones: readonly string[];
-  readonly facts: readonly WireFact[];
-}
-
-/** The fact as a tuple; `phone` is the index of `fact.p` in the batch's `phones`. */
-export function wireFactOf(fact: TrafficFact, phone: number): WireFact {
-  switch (fact.k) {
-    case 'status':
-      if (fact.e !== undefined) return ['s', phone, fact.c, fact.m, fact.s, fact.t, fact.pc ?? null, fact.e];
-      return fact.pc !== undefined
-        ? ['s', phone, fact.c, fact.m, fact.s, fact.t, fact.pc]
-        : ['s', phone, fact.c, fact.m, fact.s, fact.t];
-    case 'inbound':
-      return ['i', phone, fact.c, fact.m, fact.t];
-    case 'preference':
-      return ['p', phone, fact.c, fact.v, fact.cat, fact.t];
-  }
+  /** The facts' lines (`traffic-lines.ts`), sealed (`sealed-text.ts`). */
+  readonly sealed: SealedText;
 }
 
 /** The fact of a tuple whose phone index `phones` resolves (the schema checks it does). */

@@ -1,3 +1,4 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../support/fixtures.ts';
 import { useE2e } from './e2e-fixture.ts';
@@ -44,5 +45,14 @@ describe('message tracking end to end', () => {
     expect(body.preferences).toEqual([
       { day: '2025-11-25', category: 'marketing_messages', stops: 1, resumes: 0 },
     ]);
+
+    // The customer's phone number, BSUID and message ids were on the queue only sealed, and are in no item.
+    const { Items = [] } = await new DynamoDBClient({}).send(
+      new ScanCommand({ TableName: e2e.pipeline.resources.tableName }),
+    );
+    const table = JSON.stringify(Items);
+    expect(table).toContain('131049');
+    for (const clear of ['16505551234', 'US.13491208655302741918', 'wamid.', 'HBgLMTY1'])
+      expect(table).not.toContain(clear);
   });
 });

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configFromContext } from '../../infra/config.ts';
 import { QualityMonitorStack } from '../../infra/stack.ts';
+import { SERVICE_NAMES } from '../../shared/contracts/service-names.ts';
 
 const consoleAssetDir = mkdtempSync(join(tmpdir(), 'console-build-'));
 writeFileSync(join(consoleAssetDir, 'index.html'), '<!doctype html><title>console</title>');
@@ -25,6 +26,31 @@ function ingestEnvironment(context: Record<string, unknown>): Record<string, unk
   return ingest?.Properties.Environment.Variables;
 }
 
+/** The processor's environment, and the secrets its role may read. */
+function processorAccess(context: Record<string, unknown>) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const template = Template.fromStack(
+    new QualityMonitorStack(app, 'Monitor', { config: configFromContext(app.node), consoleAssetDir }),
+  );
+  const [[, processor] = []] = Object.entries(
+    template.findResources('AWS::Lambda::Function', {
+      Properties: {
+        Environment: {
+          Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.processor }),
+        },
+      },
+    }),
+  );
+  const role = processor?.Properties.Role['Fn::GetAtt'][0];
+  const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+  const secretsRead = statements
+    .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+    .map((s) => s.Resource);
+  return { environment: processor?.Properties.Environment.Variables ?? {}, secretsRead };
+}
+
 describe('trackMessages', () => {
   it('is off by default: the ingest does not track messages', () => {
     expect(ingestEnvironment({})).not.toHaveProperty('TRACK_MESSAGES');
@@ -33,6 +59,17 @@ describe('trackMessages', () => {
   it('on (cdk.json true or -c trackMessages=true): the ingest gets TRACK_MESSAGES', () => {
     expect(ingestEnvironment({ trackMessages: 'true' })).toMatchObject({ TRACK_MESSAGES: 'true' });
     expect(ingestEnvironment({ trackMessages: true })).toMatchObject({ TRACK_MESSAGES: 'true' });
+  });
+
+  it('on: the processor reads the app secret (it opens the sealed facts and keys their hashes); off: no secret', () => {
+    for (const [trackMessages, readsSecret] of [
+      [true, true],
+      [false, false],
+    ] as const) {
+      const { environment, secretsRead } = processorAccess({ trackMessages });
+      expect(environment.APP_SECRET_NAME !== undefined).toBe(readsSecret);
+      expect(secretsRead).toEqual(readsSecret ? [environment.APP_SECRET_NAME] : []);
+    }
   });
 
   it('refuses anything but true or false', () => {

@@ -5,9 +5,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../../functions/ingest/ingest-request.ts';
 import { readQueueMessage } from '../../../functions/processor/queue-message.ts';
+import { openTrafficBatch, TrafficKeyring } from '../../../functions/processor/traffic-opening.ts';
 import { InMemoryParkedChangeStore } from '../../../shared/parking/parked-changes.ts';
 import { EventQueue } from '../../../shared/queue/event-queue.ts';
 import { WebhookSecrets } from '../../../shared/secrets/webhook-secrets.ts';
+import { pseudonymsFromSecret } from '../../../shared/traffic/pseudonyms.ts';
 import { metaSignatureOf } from '../../../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../../support/api-gateway-events.ts';
 import { readFixture } from '../../support/fixtures.ts';
@@ -66,20 +68,36 @@ describe('POST /webhook with message tracking', () => {
     expect(sentBodies()).toEqual([]);
   });
 
-  it('on: its facts are queued before the 200, without content or customer ids', async () => {
+  it('on: its facts are queued before the 200, sealed: no content, no customer or message id', async () => {
     const { handler, logger } = ingest(true);
     const response = await handler(post(delivery));
     expect(response.statusCode).toBe(200);
     const [body, ...rest] = sentBodies();
     expect(rest).toEqual([]);
-    // As the processor reads it (the queue carries the compact form).
-    expect(readQueueMessage(body ?? '', 0)).toMatchObject({
-      kind: 'traffic',
-      batch: { kind: 'traffic', source: 'webhook', facts: [{ k: 'inbound' }] },
-    });
-    for (const clear of ['16505551234', 'US.13491208655302741918', 'wamid.', 'another color'])
+    for (const clear of ['16505551234', 'US.13491208655302741918', 'wamid.', 'another color', '"c"', '"m"'])
       expect(body).not.toContain(clear);
     expect(logger.text()).not.toContain('16505551234');
+
+    // The processor, holding the same app secret, opens them and names the customer by the keyed hash.
+    const read = readQueueMessage(body ?? '', 0);
+    if (read.kind !== 'traffic') throw new Error(`read as ${read.kind}`);
+    const keyring = new TrafficKeyring({
+      appSecret: async () => APP_SECRET,
+      refreshAppSecret: async () => undefined,
+    });
+    const { batch, unreadable } = await openTrafficBatch(read.batch, keyring);
+    const phone = '102290129340398:15550783881';
+    const pseudonyms = pseudonymsFromSecret(APP_SECRET);
+    expect(unreadable).toBe(0);
+    expect(batch.facts).toEqual([
+      {
+        k: 'inbound',
+        p: phone,
+        c: pseudonyms.customer(phone, 'US.13491208655302741918'),
+        m: expect.stringMatching(/^[\w-]{22}$/),
+        t: expect.any(Number),
+      },
+    ]);
   });
 
   it('on: the queue failing answers 500 so that Meta retries', async () => {

@@ -19,6 +19,7 @@ import {
 } from '../../../shared/graph-records/polled-records.ts';
 import { templateReadRateEventOf } from '../../../shared/insights/read-rate-event.ts';
 import { queueMessageBody } from '../../../shared/queue/queue-message.ts';
+import { sealKeyFromSecret, sealText } from '../../../shared/traffic/sealed-text.ts';
 import { phoneTrafficWarningEventOf } from '../../../shared/traffic/warning-event.ts';
 import { parseWebhook } from '../../../shared/webhook/parse-webhook.ts';
 import { eventsOfMessage } from '../../support/events-of-message.ts';
@@ -28,6 +29,7 @@ import { change, eventOf, WABA } from '../../support/webhook-builders.ts';
 
 const T = Date.UTC(2026, 0, 1);
 const POLL = { wabaId: WABA, polledAt: T };
+const KEY = sealKeyFromSecret('app-secret');
 
 function ofKind<K extends QualityEventKind>(kind: K, events: readonly QualityEvent[]): EventOfKind<K> {
   const event = events.find((e): e is EventOfKind<K> => e.kind === kind);
@@ -282,7 +284,21 @@ describe('queue messages, refusals', () => {
       readAt: T,
       days: [],
     };
-    expect(readQueueMessage(queueMessageBody(batch), 0)).toEqual({ kind: 'traffic', batch });
+    const sealed = {
+      kind: 'traffic',
+      source: 'webhook',
+      id: 'r:1',
+      phones: ['1:2'],
+      sealed: sealText('', KEY, 'r:1'),
+    };
+    expect(readQueueMessage(queueMessageBody(sealed), 0)).toEqual({
+      kind: 'traffic',
+      batch: { form: 'sealed', id: 'r:1', phones: ['1:2'], sealed: sealed.sealed },
+    });
+    expect(readQueueMessage(queueMessageBody(batch), 0)).toEqual({
+      kind: 'traffic',
+      batch: { form: 'pseudonymous', batch },
+    });
     expect(readQueueMessage(queueMessageBody(insights), 0)).toEqual({ kind: 'template-insights', insights });
     expect(refusal(withVersion(2, batch)).problem).toBe('version');
     expect(refusal(withVersion(2, insights)).problem).toBe('version');
@@ -310,6 +326,18 @@ describe('queue messages, refusals', () => {
   it.each([
     ['a traffic batch', batchOf([], { mood: 'x' }), /not a traffic batch \(message: unknown field "mood"/],
     [
+      'a sealed traffic batch',
+      withVersion(1, {
+        kind: 'traffic',
+        source: 'webhook',
+        id: 'r',
+        phones: [],
+        sealed: 'g1.k.x',
+        mood: 'x',
+      }),
+      /not a sealed traffic batch \(message: unknown field "mood"/,
+    ],
+    [
       'a traffic fact in the object form',
       batchOf([{ ...statusFact, mood: 'x' }]),
       /not a traffic batch \(facts\.0: /,
@@ -333,7 +361,10 @@ describe('queue messages, refusals', () => {
   it('still reads a traffic fact in the object form written before the compact one, and a day of insights', () => {
     expect(readQueueMessage(batchOf([statusFact]), 0)).toEqual({
       kind: 'traffic',
-      batch: { kind: 'traffic', source: 'webhook', id: 'r:0', facts: [statusFact] },
+      batch: {
+        form: 'pseudonymous',
+        batch: { kind: 'traffic', source: 'webhook', id: 'r:0', facts: [statusFact] },
+      },
     });
     expect(readQueueMessage(insightsOf([day]), 0)).toMatchObject({ insights: { days: [day] } });
   });
