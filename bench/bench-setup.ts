@@ -20,6 +20,8 @@ export const QUIET = {
 
 /** The app secret the bench's ingest handler checks signatures with (sign bodies with it). */
 export const BENCH_APP_SECRET = 'bench-app-secret';
+/** The traffic key the bench's ingest seals message-tracking facts with. */
+export const BENCH_TRAFFIC_KEY = 'bench-traffic-key';
 
 /** SQS answered in-process: what remains is the handler's own work (batching and serializing included). */
 const instantSqs = {
@@ -48,7 +50,7 @@ export function benchIngestHandler(options: { readonly tracking?: boolean } = {}
     queue,
     parking: new InMemoryParkedChangeStore(),
     ...QUIET,
-    tracking: options.tracking ? { queue } : undefined,
+    tracking: options.tracking ? { queue, trafficKey: { value: async () => BENCH_TRAFFIC_KEY } } : undefined,
   });
 }
 

@@ -8,7 +8,7 @@ import { metaSignatureOf } from '../shared/webhook/signature.ts';
 import { apiGatewayEvent } from '../test/support/api-gateway-events.ts';
 import { InMemoryTrafficStore } from '../test/support/in-memory-traffic-store.ts';
 import { webhookBody } from '../test/support/webhook-builders.ts';
-import { BENCH_APP_SECRET, benchIngestHandler, QUIET } from './bench-setup.ts';
+import { BENCH_APP_SECRET, BENCH_TRAFFIC_KEY, benchIngestHandler, QUIET } from './bench-setup.ts';
 import { fixed, microsPerCallInterleaved, printTable } from './measure.ts';
 import { benchTrafficWarningReads } from './traffic-warning-reads.ts';
 
@@ -116,11 +116,11 @@ export async function benchTrafficCost(): Promise<void> {
   }
   // Where the keyed hashes went: the processor opens each sealed batch and hashes its ids, off the answer path.
   const keyring = new TrafficKeyring({
-    appSecret: async () => BENCH_APP_SECRET,
-    refreshAppSecret: async () => undefined,
+    value: async () => BENCH_TRAFFIC_KEY,
+    refresh: async () => undefined,
   });
   const queued = bodies.map((body, d) => {
-    const collector = new TrafficCollector(BENCH_APP_SECRET);
+    const collector = new TrafficCollector(BENCH_TRAFFIC_KEY);
     const change = JSON.parse(body).entry[0].changes[0];
     collector.collect(change.field, change.value, '102290129340398');
     return JSON.stringify(collector.batches(`bench-${d}`)[0]);

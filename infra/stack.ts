@@ -31,14 +31,14 @@ export class QualityMonitorStack extends Stack {
     const logs = { logLevel: config.logLevel, logRetentionDays: config.logRetentionDays };
 
     this.alerts = new Alerts(this, 'alerts', config);
-    this.secrets = new MonitorSecrets(this, 'secrets');
+    this.secrets = new MonitorSecrets(this, 'secrets', { trackMessages: config.trackMessages });
     this.pipeline = new Pipeline(this, 'pipeline', {
       alertTopic: this.alerts.topic,
       historyRetentionDays: config.historyRetentionDays,
       retainData: config.retainData,
       alertPolicy: config.alertPolicy,
       firstResponseTargetSeconds: config.firstResponseTargetSeconds,
-      trafficAppSecret: config.trackMessages ? this.secrets.appSecret : undefined,
+      trafficKey: this.secrets.trafficKey,
       ...logs,
     });
     this.webhookApi = new WebhookApi(this, 'webhook-api', {
@@ -48,7 +48,7 @@ export class QualityMonitorStack extends Stack {
       appSecret: this.secrets.appSecret,
       verifyToken: this.secrets.verifyToken,
       rateLimit: config.webhookRateLimit,
-      trackMessages: config.trackMessages,
+      trafficKey: this.secrets.trafficKey,
       ...logs,
     });
     this.console = new WebConsole(this, 'console', {

@@ -26,6 +26,7 @@ import { startLocalSqsServer } from './local-sqs-server.ts';
 import { startMotoServer } from './moto-server.ts';
 import { type LocalResources, provisionLocalResources, subscribeInbox } from './provision.ts';
 import { SqsEventSource } from './sqs-event-source.ts';
+import { localTrafficKey } from './traffic-key.ts';
 
 export interface LocalPipelineOptions {
   /** HTTP port; 0 picks a free one. */
@@ -144,6 +145,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       appSecret: options.appSecret,
       verifyToken: options.verifyToken,
       graphToken: options.graphApiToken,
+      trafficKey: localTrafficKey(options.dataDir),
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 10,
       maxReceiveCount: 5,
     });
@@ -157,6 +159,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       PARKED_CHANGES_BUCKET: resources.parkedChangesBucket,
       ALERT_TOPIC_ARN: resources.alertTopicArn,
       GRAPH_TOKEN_SECRET_NAME: resources.graphTokenSecretName,
+      TRAFFIC_KEY_SECRET_NAME: resources.trafficKeySecretName,
       WABA_IDS: wabaIds.join(','),
       GRAPH_API_VERSION: options.graphApiVersion ?? DEFAULT_GRAPH_API_VERSION,
       ...(options.graphApiBaseUrl ? { GRAPH_API_BASE_URL: options.graphApiBaseUrl } : {}),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   CreateTableCommand,
   DescribeTimeToLiveCommand,
@@ -27,6 +28,8 @@ export interface LocalResources {
   readonly appSecretName: string;
   readonly verifyTokenSecretName: string;
   readonly graphTokenSecretName: string;
+  /** The message-tracking key (README, "Traffic signals"). */
+  readonly trafficKeySecretName: string;
   /** Where the ingest parks changes it cannot queue as they are (README, "Parked changes"). */
   readonly parkedChangesBucket: string;
 }
@@ -38,6 +41,8 @@ export interface ProvisionOptions {
   readonly verifyToken: string;
   /** The Graph API token the poller sends; a placeholder when no Graph API is configured. */
   readonly graphToken?: string;
+  /** The message-tracking key; a fresh random one unless given. */
+  readonly trafficKey?: string;
   /** Seconds a received message stays invisible (Lambda: ≥ 6× the processor timeout). */
   readonly visibilityTimeoutSeconds?: number;
   /** Receives before a message moves to the DLQ. */
@@ -115,6 +120,8 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
   await putSecret(secrets, verifyTokenSecretName, options.verifyToken);
   const graphTokenSecretName = `${prefix}/graph-api-token`;
   await putSecret(secrets, graphTokenSecretName, options.graphToken ?? 'local-graph-token');
+  const trafficKeySecretName = `${prefix}/traffic-key`;
+  await putSecret(secrets, trafficKeySecretName, options.trafficKey ?? randomBytes(32).toString('base64url'));
   const parkedChangesBucket = `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-parked-changes`;
   await new S3Client({}).send(new CreateBucketCommand({ Bucket: parkedChangesBucket }));
   if (!events.QueueUrl || !dlq.QueueUrl || !TopicArn)
@@ -128,6 +135,7 @@ export async function provisionLocalResources(options: ProvisionOptions): Promis
     appSecretName,
     verifyTokenSecretName,
     graphTokenSecretName,
+    trafficKeySecretName,
     parkedChangesBucket,
   };
 }

@@ -8,11 +8,13 @@ import { S3ParkedChangeStore } from '../../shared/parking/parked-changes.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
 import { EventQueue } from '../../shared/queue/event-queue.ts';
+import { CachedSecret } from '../../shared/secrets/cached-secret.ts';
 import { WebhookSecrets } from '../../shared/secrets/webhook-secrets.ts';
 import { createIngestHandler } from './ingest-request.ts';
 
 const sqs = new SQSClient({});
-const secrets = new WebhookSecrets(new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }), {
+const secretsProvider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
+const secrets = new WebhookSecrets(secretsProvider, {
   appSecret: requiredEnv('APP_SECRET_NAME'),
   verifyToken: requiredEnv('VERIFY_TOKEN_SECRET_NAME'),
 });
@@ -24,7 +26,10 @@ const ingest = createIngestHandler({
   logger,
   counters: powertoolsCounters(),
   // Message tracking (README, "Traffic signals"): opt-in, it costs DynamoDB writes per message.
-  tracking: optionalEnv('TRACK_MESSAGES') === 'true' ? { queue } : undefined,
+  tracking:
+    optionalEnv('TRACK_MESSAGES') === 'true'
+      ? { queue, trafficKey: new CachedSecret(secretsProvider, requiredEnv('TRAFFIC_KEY_SECRET_NAME')) }
+      : undefined,
 });
 
 export const handler = async (event: APIGatewayProxyEventV2, context?: Context) => {

@@ -26,7 +26,11 @@ export interface IngestDependencies {
    * Message tracking (`trackMessages`): also queue the non-content facts of `messages` and `user_preferences`
    * changes (README, "Traffic signals"). Off: those changes are acknowledged unread, as before.
    */
-  readonly tracking?: { readonly queue: Pick<EventQueue, 'sendMessages'> };
+  readonly tracking?: {
+    readonly queue: Pick<EventQueue, 'sendMessages'>;
+    /** The traffic key (a generated secret): the facts are sealed with a key derived from it. */
+    readonly trafficKey: { value(): Promise<string> };
+  };
 }
 
 export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
@@ -69,7 +73,7 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
     return reject(deps, 401, 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match');
   }
   let delivery: ParsedDelivery;
-  const traffic = deps.tracking ? new TrafficCollector(await deps.secrets.appSecret()) : undefined;
+  const traffic = deps.tracking ? new TrafficCollector(await deps.tracking.trafficKey.value()) : undefined;
   try {
     delivery = parseWebhook(body.toString('utf8'), { receivedAt, onOtherChange: traffic?.collect });
   } catch (error) {
@@ -98,7 +102,10 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
   deps.counters.count('ChangesUnstorable', unstorable);
   deps.counters.count('ChangesParked', parked.length);
   deps.counters.count('TestEventsEnqueued', tests);
-  if (traffic) deps.counters.count('TrafficFactsEnqueued', traffic.factCount);
+  if (traffic) {
+    deps.counters.count('TrafficFactsEnqueued', traffic.factCount - traffic.droppedCount);
+    deps.counters.count('TrafficFactsDropped', traffic.droppedCount);
+  }
   for (const change of parked) {
     // Path, field and the reason only: the value may hold customer data.
     deps.logger.warn('quality change parked for replay', {
@@ -114,7 +121,7 @@ async function acceptDelivery(event: APIGatewayProxyEventV2, deps: IngestDepende
     ignored,
     parked: parked.length,
     testEvents: tests,
-    ...(traffic ? { trafficFacts: traffic.factCount } : {}),
+    ...(traffic ? { trafficFacts: traffic.factCount, trafficFactsDropped: traffic.droppedCount } : {}),
   });
   return jsonResponse(200, {
     received: changeCount,

@@ -1,14 +1,16 @@
 import { extractTraffic, isTrafficField } from '../../shared/traffic/extract-traffic.ts';
 import { type SealKey, sealKeyFromSecret, sealText } from '../../shared/traffic/sealed-text.ts';
-import { factLine, IDS_AS_RECEIVED } from '../../shared/traffic/traffic-lines.ts';
-import type { TrafficBatchMessage } from '../../shared/traffic/traffic-wire.ts';
+import { factLine, IDS_AS_RECEIVED, textOfLines } from '../../shared/traffic/traffic-lines.ts';
+import { sealContextOf, type TrafficBatchMessage } from '../../shared/traffic/traffic-wire.ts';
 
-/** Facts per queue message: ~140 bytes each once sealed, well inside SQS's 256 KiB. */
+/** Facts per queue message: ~180 bytes each once sealed (with a BSUID, an error code and a category). */
 const FACTS_PER_BATCH = 500;
+/** Sealed text per queue message at most: SQS takes 256 KiB, and the rest of the message is a few hundred bytes. */
+const MAX_SEALED_CHARS = 200_000;
 
 let cached: { secret: string; key: SealKey } | undefined;
 
-/** The sealing key of the current app secret, derived once per secret value (the derivation is two HMACs). */
+/** The sealing key of the current traffic key, derived once per value (the derivation is two HMACs). */
 function sealKeyOf(secret: string): SealKey {
   if (cached?.secret !== secret) cached = { secret, key: sealKeyFromSecret(secret) };
   return cached.key;
@@ -24,9 +26,10 @@ export class TrafficCollector {
   private readonly lines: string[] = [];
   private readonly phones: string[] = [];
   private readonly key: SealKey;
+  private oversized = 0;
 
-  constructor(appSecret: string) {
-    this.key = sealKeyOf(appSecret);
+  constructor(trafficKey: string) {
+    this.key = sealKeyOf(trafficKey);
   }
 
   readonly collect = (field: string, value: unknown, wabaId: string): void => {
@@ -45,23 +48,33 @@ export class TrafficCollector {
     return this.lines.length;
   }
 
+  /** Facts left out of `batches` because one alone is larger than a queue message (ids of ~100 KB). */
+  get droppedCount(): number {
+    return this.oversized;
+  }
+
   /**
-   * The facts as queue messages, named after the request (for logs, and as the context they are sealed with; a
-   * redelivery needs no recognising, since re-applied facts change no ledger).
+   * The facts as queue messages, named after the request (for logs, and sealed with it; a redelivery needs no
+   * recognising, since re-applied facts change no ledger). A batch whose sealed text would not fit a queue message
+   * is split in two until it does: a delivery that can never be queued would be retried by Meta for a week.
    */
   batches(requestId: string): TrafficBatchMessage[] {
     const batches: TrafficBatchMessage[] = [];
-    for (let start = 0; start < this.lines.length; start += FACTS_PER_BATCH) {
+    const pack = (lines: readonly string[]): void => {
       const id = `${requestId}:${batches.length}`;
-      const text = this.lines.slice(start, start + FACTS_PER_BATCH).join('\n');
-      batches.push({
-        kind: 'traffic',
-        source: 'webhook',
-        id,
-        phones: this.phones,
-        sealed: sealText(text, this.key, id),
-      });
-    }
+      const sealed = sealText(textOfLines(lines), this.key, sealContextOf({ id, phones: this.phones }));
+      if (sealed.length <= MAX_SEALED_CHARS) {
+        batches.push({ kind: 'traffic', source: 'webhook', id, phones: this.phones, sealed });
+      } else if (lines.length === 1) {
+        this.oversized += 1;
+      } else {
+        const half = Math.ceil(lines.length / 2);
+        pack(lines.slice(0, half));
+        pack(lines.slice(half));
+      }
+    };
+    for (let start = 0; start < this.lines.length; start += FACTS_PER_BATCH)
+      pack(this.lines.slice(start, start + FACTS_PER_BATCH));
     return batches;
   }
 }

@@ -10,7 +10,7 @@ import { optionalEnv, optionalEpochMs, requiredEnv } from '../../shared/config/e
 import { AlertPublisher } from '../../shared/notify/sns-alert-publisher.ts';
 import { logger } from '../../shared/powertools/logger.ts';
 import { powertoolsCounters } from '../../shared/powertools/metrics.ts';
-import { WebhookSecrets } from '../../shared/secrets/webhook-secrets.ts';
+import { CachedSecret } from '../../shared/secrets/cached-secret.ts';
 import { DynamoDbAlertOutbox } from '../../shared/store/dynamodb-alert-outbox.ts';
 import { MetricsReader } from '../../shared/store/metrics-reader.ts';
 import { StateCache } from '../../shared/store/state-cache.ts';
@@ -51,15 +51,16 @@ const trafficProcessor = new TrafficProcessor({
   logger,
   counters,
 });
-// Message tracking on: the app secret opens the facts the ingest sealed and keys the hashes of their ids (README, "Traffic signals").
-const appSecretName = optionalEnv('APP_SECRET_NAME');
+// Message tracking on: the traffic key opens the facts the ingest sealed and keys the hashes of their ids.
+const trafficKeyName = optionalEnv('TRAFFIC_KEY_SECRET_NAME');
 const trafficKeyring =
-  appSecretName === undefined
+  trafficKeyName === undefined
     ? undefined
     : new TrafficKeyring(
-        new WebhookSecrets(new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }), {
-          appSecret: appSecretName,
-        }),
+        new CachedSecret(
+          new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }),
+          trafficKeyName,
+        ),
       );
 const metricsReader = new MetricsReader(doc, requiredEnv('TABLE_NAME'));
 const trafficWarnings = {

@@ -56,7 +56,7 @@ const sealedBatch = z.strictObject({
   sealed: id,
 });
 
-/** A traffic batch as queued: sealed (opened with the app secret's keys), or with pseudonyms already. */
+/** A traffic batch as queued: sealed (opened with the traffic key's keys), or with pseudonyms already. */
 export type QueuedTrafficBatch =
   | {
       readonly form: 'sealed';

@@ -8,14 +8,15 @@ import {
 } from '../../shared/traffic/sealed-text.ts';
 import type { TrafficBatch } from '../../shared/traffic/traffic-facts.ts';
 import { factsOfLines } from '../../shared/traffic/traffic-lines.ts';
+import { sealContextOf } from '../../shared/traffic/traffic-wire.ts';
 import { InvalidQueueMessageError } from './invalid-queue-message.ts';
 import type { QueuedTrafficBatch } from './traffic-message.ts';
 
-/** Where the processor reads the app secret (Secrets Manager through Powertools, cached). */
-export interface AppSecretSource {
-  appSecret(): Promise<string>;
+/** Where the processor reads the traffic key (a generated secret, through Powertools with caching). */
+export interface TrafficKeySource {
+  value(): Promise<string>;
   /** The current value, fetched again unless that was done very recently (then undefined). */
-  refreshAppSecret(): Promise<string | undefined>;
+  refresh(): Promise<string | undefined>;
 }
 
 interface KeysOfSecret {
@@ -23,24 +24,26 @@ interface KeysOfSecret {
   readonly pseudonyms: Pseudonyms;
 }
 
-/** App secrets whose keys are remembered: the current one and those before it, for batches queued before a rotation. */
+/** Traffic keys remembered: the current one and those before it, for batches queued before a rotation. */
 const REMEMBERED_SECRETS = 4;
 
 /**
- * The keys that open queued traffic batches and hash their ids, derived from the app secret a batch was sealed
- * under. A batch sealed under a newer secret than the cached one (a rotation) fetches it again.
+ * The keys that open queued traffic batches and hash their ids, derived from the traffic key a batch was sealed
+ * under. The traffic key is generated at deploy and never needs replacing; if it is replaced anyway, a batch
+ * sealed under the new value fetches it again, and batches sealed under the values this instance has read still
+ * open.
  */
 export class TrafficKeyring {
   private readonly known = new Map<string, KeysOfSecret>();
 
-  constructor(private readonly source: AppSecretSource) {}
+  constructor(private readonly source: TrafficKeySource) {}
 
   async keysFor(sealKeyId: string): Promise<KeysOfSecret | undefined> {
     const known = this.known.get(sealKeyId);
     if (known) return known;
-    this.learn(await this.source.appSecret());
+    this.learn(await this.source.value());
     if (!this.known.has(sealKeyId)) {
-      const fresh = await this.source.refreshAppSecret();
+      const fresh = await this.source.refresh();
       if (fresh !== undefined) this.learn(fresh);
     }
     return this.known.get(sealKeyId);
@@ -78,16 +81,16 @@ export async function openTrafficBatch(
   if (!keyring)
     throw new InvalidQueueMessageError(
       'sealed',
-      'traffic batch is sealed, but the processor has no APP_SECRET_NAME to open it (deploy with trackMessages on)',
+      'traffic batch is sealed, but the processor has no TRAFFIC_KEY_SECRET_NAME to open it (deploy with trackMessages on)',
     );
   try {
     const keys = await keyring.keysFor(sealKeyIdOf(queued.sealed));
     if (!keys)
       throw new SealedTextError(
         'key',
-        'it was sealed under an app secret this processor cannot read (rotated?)',
+        'it was sealed under a traffic key this processor cannot read (replaced?)',
       );
-    const text = openText(queued.sealed, keys.seal, queued.id);
+    const text = openText(queued.sealed, keys.seal, sealContextOf(queued));
     const { facts, unreadable } = factsOfLines(text, queued.phones, keys.pseudonyms);
     return { batch: { kind: 'traffic', source: 'webhook', id: queued.id, facts }, unreadable };
   } catch (error) {

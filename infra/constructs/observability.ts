@@ -256,6 +256,20 @@ export class Observability extends Construct {
         left: perValue(SERVICE_NAMES.processor, 'QueueMessagesRefused', QUEUE_MESSAGE_PROBLEMS),
         width: 8,
       }),
+      // Message tracking (empty with it off): facts queued and applied, and the few that could not be.
+      new GraphWidget({
+        title: 'Message tracking: traffic facts',
+        left: [
+          custom(SERVICE_NAMES.ingest, 'TrafficFactsEnqueued'),
+          custom(SERVICE_NAMES.processor, 'TrafficFactsApplied'),
+        ],
+        right: [
+          custom(SERVICE_NAMES.ingest, 'TrafficFactsDropped'),
+          custom(SERVICE_NAMES.processor, 'TrafficFactsUnreadable'),
+          custom(SERVICE_NAMES.processor, 'TrafficWarningsFailed'),
+        ],
+        width: 8,
+      }),
     );
     new CfnOutput(scope, 'DashboardUrl', {
       value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,

@@ -24,10 +24,10 @@ export interface PipelineProps {
   /** The target of the first-response early warning (message tracking). */
   readonly firstResponseTargetSeconds?: number;
   /**
-   * Message tracking on: the Meta app secret, from which the processor derives the keys that open the customer and
-   * message ids the ingest sealed and that hash them. Without tracking the processor reads no secret.
+   * Message tracking on: the traffic key, from which the processor derives the keys that open the facts the ingest
+   * sealed and that hash their ids. Without tracking the processor reads no secret.
    */
-  readonly trafficAppSecret?: ISecret;
+  readonly trafficKey?: ISecret;
 }
 
 /** Processor timeout; the queue's visibility timeout is six times it, as AWS recommends for SQS event sources. */
@@ -114,7 +114,7 @@ export class Pipeline extends Construct {
         ],
       })
       .bindTopicForPublishing(props.alertTopic);
-    if (props.trafficAppSecret) this.processor.bindSecret(props.trafficAppSecret, 'APP_SECRET_NAME');
+    if (props.trafficKey) this.processor.bindSecret(props.trafficKey, 'TRAFFIC_KEY_SECRET_NAME');
 
     this.alertSweep = new MonitorFunction(this, 'alert-sweep-fn', {
       entry: 'functions/alert-sweep/handler.ts',

@@ -22,8 +22,11 @@ export interface WebhookApiProps {
   readonly rateLimit: number;
   readonly logLevel: string;
   readonly logRetentionDays: number;
-  /** Message tracking: the ingest also queues the non-content facts of `messages` webhooks. */
-  readonly trackMessages?: boolean;
+  /**
+   * Message tracking on: the key the ingest seals the non-content facts of `messages` webhooks with before it
+   * queues them. Absent, the ingest does not track messages.
+   */
+  readonly trafficKey?: ISecret;
 }
 
 /**
@@ -46,7 +49,7 @@ export class WebhookApi extends Construct {
       serviceName: SERVICE_NAMES.ingest,
       logLevel: props.logLevel,
       logRetentionDays: props.logRetentionDays,
-      environment: props.trackMessages ? { TRACK_MESSAGES: 'true' } : {},
+      environment: props.trafficKey ? { TRACK_MESSAGES: 'true' } : {},
     });
     this.ingest
       .bindQueueForSending(props.queue, 'EVENT_QUEUE_URL')
@@ -54,6 +57,7 @@ export class WebhookApi extends Construct {
       .bindBucketForPutting(props.parkedChanges, 'parked/*', 'PARKED_CHANGES_BUCKET')
       .bindSecret(props.appSecret, 'APP_SECRET_NAME')
       .bindSecret(props.verifyToken, 'VERIFY_TOKEN_SECRET_NAME');
+    if (props.trafficKey) this.ingest.bindSecret(props.trafficKey, 'TRAFFIC_KEY_SECRET_NAME');
 
     this.reader = new MonitorFunction(this, 'read-api-fn', {
       entry: 'functions/api/handler.ts',

@@ -11,7 +11,12 @@ export const RESOURCE_ENV_VARS = {
   topic: ['ALERT_TOPIC_ARN'],
   bucket: ['PARKED_CHANGES_BUCKET'],
   /** Secret names (the stack passes ARNs); the values are read from Secrets Manager, never from the environment. */
-  secret: ['APP_SECRET_NAME', 'VERIFY_TOKEN_SECRET_NAME', 'GRAPH_TOKEN_SECRET_NAME'],
+  secret: [
+    'APP_SECRET_NAME',
+    'VERIFY_TOKEN_SECRET_NAME',
+    'GRAPH_TOKEN_SECRET_NAME',
+    'TRAFFIC_KEY_SECRET_NAME',
+  ],
 } as const;
 
 export type ResourceKind = keyof typeof RESOURCE_ENV_VARS;

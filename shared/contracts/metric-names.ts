@@ -22,6 +22,7 @@ export const METRIC_NAMES = [
   'ChangesParked',
   'TestEventsEnqueued',
   'TrafficFactsEnqueued',
+  'TrafficFactsDropped',
   // processor: events applied, alerts published
   'EventsApplied',
   'EventsLate',

@@ -1,64 +1,41 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { CachedSecret, type CachedSecretOptions } from './cached-secret.ts';
 
 /** Where the webhook's two secrets live in Secrets Manager (names or ARNs). */
 export interface WebhookSecretNames {
   readonly appSecret: string;
-  /** Only the ingest answers Meta's handshake; the processor reads just the app secret (message tracking). */
-  readonly verifyToken?: string;
+  readonly verifyToken: string;
 }
 
-export interface WebhookSecretsOptions {
-  /** Seconds a secret is cached. */
-  readonly maxAgeSeconds?: number;
-  /** At most one forced refresh per this many ms, so forged requests cannot flood Secrets Manager. */
-  readonly minRefreshIntervalMs?: number;
-  readonly now?: () => number;
-}
+export type WebhookSecretsOptions = CachedSecretOptions;
 
 /**
  * The Meta app secret and verify token, read through Powertools Parameters with caching. After a rotation the
  * cached app secret is stale: `refreshAppSecret` fetches the current one before a signature is rejected.
  */
 export class WebhookSecrets {
-  private readonly maxAge: number;
-  private readonly minRefreshIntervalMs: number;
-  private readonly now: () => number;
-  private lastRefresh = Number.NEGATIVE_INFINITY;
+  private readonly app: CachedSecret;
+  private readonly verify: CachedSecret;
 
   constructor(
-    private readonly provider: Pick<SecretsProvider, 'get'>,
-    private readonly names: WebhookSecretNames,
+    provider: Pick<SecretsProvider, 'get'>,
+    names: WebhookSecretNames,
     options: WebhookSecretsOptions = {},
   ) {
-    this.maxAge = options.maxAgeSeconds ?? 300;
-    this.minRefreshIntervalMs = options.minRefreshIntervalMs ?? 30_000;
-    this.now = options.now ?? Date.now;
+    this.app = new CachedSecret(provider, names.appSecret, options);
+    this.verify = new CachedSecret(provider, names.verifyToken, options);
   }
 
   appSecret(): Promise<string> {
-    return this.read(this.names.appSecret, false);
+    return this.app.value();
   }
 
   verifyToken(): Promise<string> {
-    if (this.names.verifyToken === undefined) throw new Error('no verify token secret is configured here');
-    return this.read(this.names.verifyToken, false);
+    return this.verify.value();
   }
 
   /** The current app secret, fetched again unless that was done very recently (then undefined). */
-  async refreshAppSecret(): Promise<string | undefined> {
-    const now = this.now();
-    if (now - this.lastRefresh < this.minRefreshIntervalMs) return undefined;
-    this.lastRefresh = now;
-    return this.read(this.names.appSecret, true);
-  }
-
-  private async read(name: string, forceFetch: boolean): Promise<string> {
-    const value = await this.provider.get(name, { maxAge: this.maxAge, forceFetch });
-    if (typeof value !== 'string' || value === '') {
-      throw new Error(
-        `secret ${name} has no value: set it with aws secretsmanager put-secret-value (see README)`,
-      );
-    }
-    return value;
+  refreshAppSecret(): Promise<string | undefined> {
+    return this.app.refresh();
   }
 }

@@ -79,7 +79,7 @@ function errorCodesOf(errors: unknown): number[] | undefined {
   const codes: number[] = [];
   for (const error of errors) {
     const code = isRecord(error) ? Number(error.code) : Number.NaN;
-    if (Number.isInteger(code) && !codes.includes(code)) codes.push(code);
+    if (Number.isSafeInteger(code) && !codes.includes(code)) codes.push(code);
   }
   return codes.length > 0 ? codes.sort((a, b) => a - b) : undefined;
 }

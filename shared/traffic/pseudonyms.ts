@@ -12,10 +12,10 @@ export type Pseudonyms = TrafficIds;
 const KEY_LABEL = 'whatsapp-quality-monitor/traffic-pseudonyms/v1';
 
 /**
- * Derives the pseudonym key from the app secret (the processor reads it when message tracking is on), so no
- * other secret has to be provisioned; the derivation is one-way, so the key reveals nothing of the app secret. Rotating the app
- * secret changes every pseudonym: ledgers restart, which at worst loses response times of conversations open
- * at that moment and counts again statuses redelivered across the rotation.
+ * Derives the pseudonym key from the traffic key (a secret generated at deploy); the derivation is one-way, so
+ * the pseudonym key reveals nothing of it. Replacing the traffic key changes every pseudonym: ledgers restart,
+ * which at worst loses response times of conversations open at that moment and counts again statuses redelivered
+ * across the change.
  */
 export function pseudonymsFromSecret(secret: string): Pseudonyms {
   const key = createHmac('sha256', secret).update(KEY_LABEL).digest('hex');

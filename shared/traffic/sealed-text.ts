@@ -2,12 +2,13 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 
 /**
  * Traffic facts on their way from the ingest to the processor, sealed with AES-256-GCM under a key derived from
- * the app secret: the queue and its 14-day dead-letter queue hold the customers' and messages' ids unreadable (and
- * unforgeable) to anyone without that secret, and the ingest spends one cipher call per queue message where keyed
- * hashes cost one call per id. The processor opens them and keeps only keyed hashes (`pseudonyms.ts`).
+ * the traffic key (a secret generated at deploy, read only by those two functions): the queue and its 14-day
+ * dead-letter queue hold the customers' and messages' ids unreadable, and unalterable, to anyone without it, and
+ * the ingest spends one cipher call per queue message where keyed hashes cost one call per id. The processor
+ * opens them and keeps only keyed hashes (`pseudonyms.ts`).
  */
 export interface SealKey {
-  /** Names the key without revealing it, so a processor can tell which app secret sealed a text. */
+  /** Names the key without revealing it, so a processor can tell which traffic key sealed a text. */
   readonly id: string;
   readonly key: Buffer;
 }
@@ -24,7 +25,7 @@ const TAG_BYTES = 16;
 const KEY_LABEL = 'whatsapp-quality-monitor/traffic-seal/v1';
 const KEY_ID_LABEL = 'whatsapp-quality-monitor/traffic-seal-key-id/v1';
 
-/** The sealing key of an app secret; the derivations are one-way, so the key reveals nothing of the secret. */
+/** The sealing key of a secret; the derivations are one-way, so the key reveals nothing of the secret. */
 export function sealKeyFromSecret(secret: string): SealKey {
   return {
     id: createHmac('sha256', secret).update(KEY_ID_LABEL).digest('base64url').slice(0, 10),
@@ -33,8 +34,8 @@ export function sealKeyFromSecret(secret: string): SealKey {
 }
 
 /**
- * The text sealed. `context` (the queue message's id) is authenticated with it, so that a sealed text cannot be
- * moved to another message unnoticed.
+ * The text sealed. `context` (what the queue message says around it) is authenticated with it, so that neither
+ * can be changed, nor the text moved to another message, unnoticed.
  */
 export function sealText(text: string, key: SealKey, context: string): SealedText {
   const nonce = nextNonce();
@@ -79,7 +80,7 @@ export function sealKeyIdOf(sealed: string): string {
 /** The text sealed; throws `SealedTextError` for another key, another context or altered bytes. */
 export function openText(sealed: string, key: SealKey, context: string): string {
   const { keyId, payload } = partsOf(sealed);
-  if (keyId !== key.id) throw new SealedTextError('key', 'the text was sealed under another app secret');
+  if (keyId !== key.id) throw new SealedTextError('key', 'the text was sealed under another key');
   const bytes = Buffer.from(payload, 'base64url');
   if (bytes.length < NONCE_BYTES + TAG_BYTES)
     throw new SealedTextError('format', 'the sealed text is truncated');

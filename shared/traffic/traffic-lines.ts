@@ -32,14 +32,28 @@ export function factLine(fact: TrafficFact, phone: number): string {
   }
 }
 
+/**
+ * The lines as one text. Meta's ids and statuses never hold a line break; one that did would make a line of its own
+ * (a fact nobody sent), so in that case each line's breaks become spaces. A tab inside a value cannot pose as a
+ * fact: its line gets a field too many and is counted unreadable (`factsOfLines`).
+ */
+export function textOfLines(lines: readonly string[]): string {
+  const text = lines.join('\n');
+  if (lineBreaksIn(text) === lines.length - 1) return text;
+  return lines.map((line) => line.replaceAll('\n', ' ')).join('\n');
+}
+
+function lineBreaksIn(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
+}
+
 /** What the lines of one queue message hold. */
 export interface ReadLines {
   /** Customers and messages named as `ids` names them. */
   readonly facts: TrafficFact[];
-  /**
-   * Lines that are not facts: Meta's values never hold a tab or a line break, but one that did would spoil its
-   * own line only (the wrong number of fields), never another's.
-   */
+  /** Lines that are not facts (a value holding a tab gives its line a field too many). */
   readonly unreadable: number;
 }
 
@@ -71,11 +85,13 @@ function factOfLine(
       const t = secondsOf(fifth);
       const e = codesOf(seventh);
       if (!fourth || t === undefined || e === null) return undefined;
+      const m = ids.message(third);
       return {
         k: 'status',
         p,
-        c: ids.customer(p, customer),
-        m: ids.message(third),
+        // The message's own id for its customer: Meta named no recipient, and the status stands alone.
+        c: customer === third ? m : ids.customer(p, customer),
+        m,
         s: fourth,
         t,
         ...(e !== undefined ? { e } : {}),

@@ -47,6 +47,14 @@ export interface TrafficBatchMessage {
   readonly sealed: SealedText;
 }
 
+/**
+ * What a batch's sealed facts are authenticated with: its id and the phone numbers its lines name by index, so that
+ * neither can be changed, nor the facts moved to another batch, without the processor refusing them.
+ */
+export function sealContextOf(batch: { readonly id: string; readonly phones: readonly string[] }): string {
+  return [batch.id, ...batch.phones].join('\n');
+}
+
 /** The fact of a tuple whose phone index `phones` resolves (the schema checks it does). */
 export function factOfWire(wire: WireFact, phones: readonly string[]): TrafficFact {
   const p = phones[wire[1]] ?? '';

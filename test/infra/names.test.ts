@@ -105,7 +105,13 @@ describe('metrics the dashboard and alarms read', () => {
         .filter((m) => m.metricName === name)
         .map((m) => m.dimensions[dimension]);
     expect(graphed('AlertsPublished', 'severity')).toEqual(['CRITICAL', 'WARNING', 'INFO']);
-    expect(graphed('QueueMessagesRefused', 'problem')).toEqual(['not-json', 'version', 'kind', 'shape']);
+    expect(graphed('QueueMessagesRefused', 'problem')).toEqual([
+      'not-json',
+      'version',
+      'kind',
+      'shape',
+      'sealed',
+    ]);
   });
 });
 

@@ -26,29 +26,26 @@ function ingestEnvironment(context: Record<string, unknown>): Record<string, unk
   return ingest?.Properties.Environment.Variables;
 }
 
-/** The processor's environment, and the secrets its role may read. */
-function processorAccess(context: Record<string, unknown>) {
+/** A function's environment, and the secrets its role may read; and the stack's secrets. */
+function accessOf(context: Record<string, unknown>, service: string) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const template = Template.fromStack(
     new QualityMonitorStack(app, 'Monitor', { config: configFromContext(app.node), consoleAssetDir }),
   );
-  const [[, processor] = []] = Object.entries(
+  const [[, fn] = []] = Object.entries(
     template.findResources('AWS::Lambda::Function', {
-      Properties: {
-        Environment: {
-          Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.processor }),
-        },
-      },
+      Properties: { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: service }) } },
     }),
   );
-  const role = processor?.Properties.Role['Fn::GetAtt'][0];
+  const role = fn?.Properties.Role['Fn::GetAtt'][0];
   const statements = Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
   const secretsRead = statements
     .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
     .map((s) => s.Resource);
-  return { environment: processor?.Properties.Environment.Variables ?? {}, secretsRead };
+  const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+  return { environment: fn?.Properties.Environment.Variables ?? {}, secretsRead, secrets };
 }
 
 describe('trackMessages', () => {
@@ -61,15 +58,21 @@ describe('trackMessages', () => {
     expect(ingestEnvironment({ trackMessages: true })).toMatchObject({ TRACK_MESSAGES: 'true' });
   });
 
-  it('on: the processor reads the app secret (it opens the sealed facts and keys their hashes); off: no secret', () => {
-    for (const [trackMessages, readsSecret] of [
-      [true, true],
-      [false, false],
-    ] as const) {
-      const { environment, secretsRead } = processorAccess({ trackMessages });
-      expect(environment.APP_SECRET_NAME !== undefined).toBe(readsSecret);
-      expect(secretsRead).toEqual(readsSecret ? [environment.APP_SECRET_NAME] : []);
-    }
+  it('on: a generated traffic key, read by the ingest and the processor only; off: none, and no secret for the processor', () => {
+    const on = accessOf({ trackMessages: true }, SERVICE_NAMES.processor);
+    const key = on.environment.TRAFFIC_KEY_SECRET_NAME;
+    expect(key).toEqual({ Ref: expect.stringMatching(/traffickey/) });
+    expect(on.secretsRead).toEqual([key]);
+    const ingest = accessOf({ trackMessages: true }, SERVICE_NAMES.ingest);
+    expect(ingest.environment.TRAFFIC_KEY_SECRET_NAME).toEqual(key);
+    expect(ingest.secretsRead).toContainEqual(key);
+    // The processor never holds the key Meta's deliveries are signed with.
+    expect(on.environment).not.toHaveProperty('APP_SECRET_NAME');
+
+    const off = accessOf({}, SERVICE_NAMES.processor);
+    expect(off.environment).not.toHaveProperty('TRAFFIC_KEY_SECRET_NAME');
+    expect(off.secretsRead).toEqual([]);
+    expect(off.secrets).toHaveLength(on.secrets.length - 1);
   });
 
   it('refuses anything but true or false', () => {

@@ -16,6 +16,7 @@ import { readFixture } from '../../support/fixtures.ts';
 import { recordingCounters, recordingLogger } from '../../support/recorders.ts';
 
 const APP_SECRET = 'app-secret-5f2c9e';
+const TRAFFIC_KEY = 'traffic-key-9a41c7';
 const sqs = mockClient(SQSClient);
 const secretsManager = mockClient(SecretsManagerClient);
 
@@ -32,7 +33,7 @@ function ingest(tracking: boolean) {
     parking: new InMemoryParkedChangeStore(),
     logger,
     counters: recordingCounters(),
-    tracking: tracking ? { queue } : undefined,
+    tracking: tracking ? { queue, trafficKey: { value: async () => TRAFFIC_KEY } } : undefined,
   });
   return { handler, logger };
 }
@@ -78,23 +79,20 @@ describe('POST /webhook with message tracking', () => {
       expect(body).not.toContain(clear);
     expect(logger.text()).not.toContain('16505551234');
 
-    // The processor, holding the same app secret, opens them and names the customer by the keyed hash.
+    // The processor, holding the same traffic key, opens them and names customer and message by keyed hashes.
     const read = readQueueMessage(body ?? '', 0);
     if (read.kind !== 'traffic') throw new Error(`read as ${read.kind}`);
-    const keyring = new TrafficKeyring({
-      appSecret: async () => APP_SECRET,
-      refreshAppSecret: async () => undefined,
-    });
+    const keyring = new TrafficKeyring({ value: async () => TRAFFIC_KEY, refresh: async () => undefined });
     const { batch, unreadable } = await openTrafficBatch(read.batch, keyring);
     const phone = '102290129340398:15550783881';
-    const pseudonyms = pseudonymsFromSecret(APP_SECRET);
+    const pseudonyms = pseudonymsFromSecret(TRAFFIC_KEY);
     expect(unreadable).toBe(0);
     expect(batch.facts).toEqual([
       {
         k: 'inbound',
         p: phone,
         c: pseudonyms.customer(phone, 'US.13491208655302741918'),
-        m: expect.stringMatching(/^[\w-]{22}$/),
+        m: pseudonyms.message('wamid.HBgLMTY1MDUwNzY1MjAVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='),
         t: expect.any(Number),
       },
     ]);

@@ -17,6 +17,7 @@ import {
 import { type QueueMessage, queueMessageBody } from '../../../shared/queue/queue-message.ts';
 import { openText, sealKeyFromSecret } from '../../../shared/traffic/sealed-text.ts';
 import { factLine, factsOfLines, IDS_AS_RECEIVED } from '../../../shared/traffic/traffic-lines.ts';
+import { sealContextOf } from '../../../shared/traffic/traffic-wire.ts';
 import { parseWebhook } from '../../../shared/webhook/parse-webhook.ts';
 import { fixtureNames, readFixture } from '../../support/fixtures.ts';
 import { RECEIVED_AT, WABA } from '../../support/webhook-builders.ts';
@@ -97,7 +98,7 @@ describe('every message the producers write round-trips through the validator', 
   });
 
   it("the traffic collector's batches of the message-tracking fixtures", () => {
-    const collector = new TrafficCollector('app-secret');
+    const collector = new TrafficCollector('traffic-key');
     for (const name of fixtureNames().filter((n) => /^(messages|user_preferences|webhook)\./.test(n))) {
       parseWebhook(readFixture(name), { receivedAt: RECEIVED_AT, onOtherChange: collector.collect });
     }
@@ -113,7 +114,7 @@ describe('every message the producers write round-trips through the validator', 
         sealed: batch.sealed,
       });
       // The sealed lines decode to facts that encode back to exactly what the collector sealed.
-      const text = openText(batch.sealed, sealKeyFromSecret('app-secret'), batch.id);
+      const text = openText(batch.sealed, sealKeyFromSecret('traffic-key'), sealContextOf(batch));
       const { facts, unreadable } = factsOfLines(text, batch.phones, IDS_AS_RECEIVED);
       expect(unreadable).toBe(0);
       expect(facts.map((fact) => factLine(fact, batch.phones.indexOf(fact.p))).join('\n')).toBe(text);
