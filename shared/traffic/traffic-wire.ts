@@ -52,7 +52,7 @@ export interface TrafficBatchMessage {
  * neither can be changed, nor the facts moved to another batch, without the processor refusing them.
  */
 export function sealContextOf(batch: { readonly id: string; readonly phones: readonly string[] }): string {
-  return [batch.id, ...batch.phones].join('\n');
+  return JSON.stringify([batch.id, batch.phones]);
 }
 
 /** The fact of a tuple whose phone index `phones` resolves (the schema checks it does). */
