@@ -37,6 +37,8 @@ export const localSettings = {
   graphApiToken: process.env.GRAPH_API_TOKEN || undefined,
   graphApiVersion: optionalEnv('GRAPH_API_VERSION') || undefined,
   pollIntervalSeconds: Number(process.env.POLL_INTERVAL_SECONDS ?? '60'),
+  /** Message tracking (README, "Traffic signals"): read by the ingest handler itself; shown in the banner. */
+  trackMessages: optionalEnv('TRACK_MESSAGES') === 'true',
   alertPolicy: alertPolicyOf(process.env),
   /** Seconds between sweeps (owed alerts, digests whose window ended). */
   sweepIntervalSeconds: Number(process.env.ALERT_SWEEP_INTERVAL_SECONDS ?? '30'),

@@ -37,6 +37,7 @@ whatsapp-quality-monitor is running locally
                                            verify token: WEBHOOK_VERIFY_TOKEN${process.env.WEBHOOK_VERIFY_TOKEN ? '' : ', default local-verify-token'})
   read API     ${pipeline.url}/v1/phone-numbers  /v1/templates  /v1/alerts  /v1/incidents  /v1/{phone-numbers|templates}/{id}/history
   poller       ${polling ? `every ${settings.pollIntervalSeconds} s against ${settings.graphApiBaseUrl} for ${wabas}` : 'off (set GRAPH_API_BASE_URL to poll)'}
+  tracking     ${settings.trackMessages ? 'on: message traffic metrics at /v1/phone-numbers/{id}/metrics (README, "Traffic signals")' : 'off (TRACK_MESSAGES=true for read rates, failures and response times)'}
   data         ${settings.dataDir}  (kept between runs: state, history, alerts and queued events;
                npm start -- --fresh or npm run reset to begin empty)
   network      every service listens on 127.0.0.1 only (DynamoDB Local too; CORS: loopback origins)
