@@ -1,3 +1,5 @@
+import { median } from '../stats/median.ts';
+
 /**
  * The early warning on a template's read rate (issue 16): Meta turns templates YELLOW or RED on low read rates,
  * so a read rate falling well below the template's own recent normal, at a volume where a rate means something,
@@ -61,12 +63,4 @@ export function readRateVerdict(days: readonly InsightFigures[], today: string):
     baselineMedian,
     baselineDays: baseline.length,
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }

@@ -1,3 +1,4 @@
+import { median } from '../stats/median.ts';
 import type { PhoneMetricsPoint, PreferenceDay } from './phone-metrics.ts';
 
 /**
@@ -154,12 +155,4 @@ export function firstResponseVerdict(
   // null with samples: beyond the last finite bucket (24 h), above any target.
   const high = p90 === null || p90 > targetSeconds;
   return { status: high ? 'HIGH' : 'NORMAL', hour, samples, p90Seconds: p90, targetSeconds };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
